@@ -1,0 +1,47 @@
+package dev.reap.it;
+
+import dev.reap.it.hosts.ZooHost;
+import dev.reap.it.support.Host;
+import dev.reap.it.support.HostTest;
+import dev.reap.it.support.Jdk;
+import dev.reap.it.support.Proc;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A child that handles both polite signals and never exits gets the full grace on each rung, then KILL. */
+class GraceTest extends HostTest {
+    static List<Integer> jdks() {
+        return Jdk.WANTED;
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void stubbornChildGetsEachGraceThenKill(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("grace=1s").start(ZooHost.class, "return", dir.toString(), "stubborn");
+        long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        long ticks = Proc.startTicks(pid);
+        long readyAt = System.nanoTime();
+        assertThat(host.awaitExit(Duration.ofSeconds(20))).isZero();
+        long exitMillis = (System.nanoTime() - readyAt) / 1_000_000;
+
+        assertThat(Proc.alive(pid, ticks)).as("killed after the ladder").isFalse();
+        List<String> seen = Files.readAllLines(dir.resolve("stubborn"));
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).startsWith("INT ");
+        assertThat(seen.get(1)).startsWith("TERM ");
+        long intToTermMillis = (nanos(seen.get(1)) - nanos(seen.get(0))) / 1_000_000;
+        assertThat(intToTermMillis).as("the INT rung's full grace").isGreaterThanOrEqualTo(950);
+        assertThat(exitMillis).as("two graces before KILL").isGreaterThanOrEqualTo(2_000);
+        assertThat(host.stderr()).contains("1 on SIGKILL after 2");
+    }
+
+    private static long nanos(String line) {
+        return Long.parseLong(line.split(" ")[1]);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.reap.it;
+
+import dev.reap.it.hosts.SpawnOnceHost;
+import dev.reap.it.hosts.ZooHost;
+import dev.reap.it.support.Host;
+import dev.reap.it.support.HostTest;
+import dev.reap.it.support.Jdk;
+import dev.reap.it.support.Proc;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Loading the agent: silent, idempotent, switchable off. */
+class LoadingTest extends HostTest {
+    static List<Integer> jdks() {
+        return Jdk.WANTED;
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void loadingPrintsNothingAtAll(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent().start(SpawnOnceHost.class);
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(host.stdout()).containsExactly("done 0");
+        assertThat(host.stderr()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void loadingTwiceIsANoOpTheSecondTime(int major) throws Exception {
+        Host host = host(Jdk.require(major))
+                .env("JAVA_TOOL_OPTIONS", "-javaagent:" + Host.AGENT_JAR + "=log=debug")
+                .agent("log=debug")
+                .start(SpawnOnceHost.class);
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        List<String> stderr = Arrays.asList(host.stderr().split("\n"));
+        assertThat(stderr).filteredOn(l -> l.contains("recorded pid")).hasSize(1);
+        assertThat(stderr).filteredOn(l -> l.contains("session ") && l.contains(" started")).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void disabledAgentLeavesChildrenAlive(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("enabled=false").start(ZooHost.class, "return", dir.toString(), "plain");
+        long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        long ticks = Proc.startTicks(pid);
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        try {
+            assertThat(eventually(Duration.ofMillis(500), () -> !Proc.alive(pid, ticks)))
+                    .as("with reap.enabled=false the child outlives its JVM").isFalse();
+            assertThat(host.stderr()).isEmpty();
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void excludedProcessesAreNeverSignalled(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("exclude=^sleep 600$").start(ZooHost.class, "return", dir.toString(), "plain");
+        long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        long ticks = Proc.startTicks(pid);
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        try {
+            assertThat(Proc.alive(pid, ticks)).isTrue();
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void exitKeysSetAfterStartUpAreHonoured(int major) throws Exception {
+        // a property set on the command line stands in for Surefire's systemPropertyVariables,
+        // which are set after premain: reap.signals is read again at exit
+        Host host = host(Jdk.require(major)).agent().jvmOption("-Dreap.signals=TERM,KILL")
+                .start(ZooHost.class, "return", dir.toString(), "recorder");
+        host.linesUntil("ready", Duration.ofSeconds(30));
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(read(dir.resolve("recorder")).trim()).isEqualTo("TERM");
+    }
+}

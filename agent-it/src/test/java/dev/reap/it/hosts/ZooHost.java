@@ -1,0 +1,121 @@
+package dev.reap.it.hosts;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A host program: spawns the child kinds it is asked for, prints {@code <kind> <pid>} for each
+ * process the test must see end, then {@code ready}, then ends as asked, cleaning up nothing.
+ *
+ * <p>Usage: {@code ZooHost <end> <dir> <kind>...}; end: return, exit3, throw, wait (for a signal).
+ * Kinds that record signals append the signal's name to {@code <dir>/<kind>}:
+ * <ul>
+ *   <li>plain: {@code sleep 600}</li>
+ *   <li>deaf: a shell ignoring SIGINT ({@code trap '' INT; exec sleep})</li>
+ *   <li>recorder: a shell that records INT/TERM and exits on them</li>
+ *   <li>grandchild: a shell whose foreground child is a recorder</li>
+ *   <li>daemon: a recorder in its own session ({@code setsid -f}), re-parented away from the host</li>
+ *   <li>jvm: a child JVM recording INT/TERM</li>
+ *   <li>stubborn: a shell that records INT/TERM with a timestamp and never exits</li>
+ * </ul>
+ */
+public final class ZooHost {
+    private static final String RECORDER = "trap 'echo INT >> \"$1\"; exit 0' INT\n"
+            + "trap 'echo TERM >> \"$1\"; exit 0' TERM\n"
+            + "echo $$\n"
+            + "while :; do sleep 0.05; done\n";
+    private static final String STUBBORN = "trap 'echo \"INT $(date +%s%N)\" >> \"$1\"' INT\n"
+            + "trap 'echo \"TERM $(date +%s%N)\" >> \"$1\"' TERM\n"
+            + "echo $$\n"
+            + "while :; do sleep 0.05; done\n";
+
+    private ZooHost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String end = args[0];
+        Path dir = Paths.get(args[1]);
+        Path recorder = write(dir.resolve("record.sh"), RECORDER);
+        Path stubborn = write(dir.resolve("stubborn.sh"), STUBBORN);
+        List<String> kinds = Arrays.asList(args).subList(2, args.length);
+        for (String kind : kinds) {
+            String file = dir.resolve(kind).toString();
+            switch (kind) {
+                case "plain":
+                    print(kind, spawn("sleep", "600").pid());
+                    break;
+                case "deaf":
+                    print(kind, firstLinePid(spawn("sh", "-c", "trap '' INT; echo $$; exec sleep 600")));
+                    break;
+                case "recorder":
+                    print(kind, firstLinePid(spawn("sh", recorder.toString(), file)));
+                    break;
+                case "grandchild": {
+                    Process parent = spawn("sh", "-c", "sh \"$0\" \"$1\"; :", recorder.toString(), file);
+                    print("grandchild-parent", parent.pid());
+                    print(kind, firstLinePid(parent));
+                    break;
+                }
+                case "daemon":
+                    print(kind, firstLinePid(spawn("setsid", "-f", "sh", recorder.toString(), file)));
+                    break;
+                case "jvm":
+                    print(kind, firstLinePid(spawn(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                            "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                            SignalRecorder.class.getName(), file)));
+                    break;
+                case "stubborn":
+                    print(kind, firstLinePid(spawn("sh", stubborn.toString(), file)));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown kind " + kind);
+            }
+        }
+        System.out.println("ready");
+        System.out.flush();
+        switch (end) {
+            case "return":
+                return;
+            case "exit3":
+                System.exit(3);
+                break;
+            case "throw":
+                throw new IllegalStateException("the host fails on purpose");
+            case "wait":
+                Thread.sleep(Long.MAX_VALUE);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown end " + end);
+        }
+    }
+
+    private static Path write(Path file, String text) throws IOException {
+        return Files.write(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Process spawn(String... command) throws IOException {
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static long firstLinePid(Process p) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = r.readLine();
+        if (line == null) {
+            throw new IllegalStateException("no pid from " + p.info().commandLine().orElse("?"));
+        }
+        return Long.parseLong(line.trim());
+    }
+
+    private static void print(String kind, long pid) {
+        System.out.println(kind + " " + pid);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.reap.it.support;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real JVM started for a test, with or without the built agent jar. */
+public final class Host {
+    /** The jar under test: {@code agent/target/reap-agent.jar}. */
+    public static final Path AGENT_JAR = Paths.get(System.getProperty("it.agent.jar", "../agent/target/reap-agent.jar"))
+            .toAbsolutePath().normalize();
+    private static final String HOSTS = System.getProperty("it.hosts", "target/test-classes");
+    private static final String LIBRARIES = System.getProperty("it.host.libraries", "");
+
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Process process;
+    private final Path stderr;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> allLines = new ArrayList<>();
+    private final long startTicks;
+
+    private Host(List<String> command, Map<String, String> environment, Path stderr) throws IOException {
+        this.command = command;
+        this.environment = environment;
+        this.stderr = stderr;
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove("REAP_AGENT_SESSIONS");
+        builder.environment().putAll(environment);
+        this.process = builder.start();
+        this.startTicks = Proc.startTicks(process.pid());
+        Thread reader = new Thread(this::readLines, "host-stdout-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public static Builder on(Jdk jdk) {
+        return new Builder(jdk);
+    }
+
+    private void readLines() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                synchronized (allLines) {
+                    allLines.add(line);
+                }
+                lines.add(line);
+            }
+        } catch (IOException ignored) {
+            // the host is gone
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The next stdout line, waiting up to {@code bound}. */
+    public String nextLine(Duration bound) throws InterruptedException {
+        String line = lines.poll(bound.toMillis(), TimeUnit.MILLISECONDS);
+        if (line == null) {
+            throw new AssertionError("no line from the host within " + bound + "; stderr:\n" + stderr());
+        }
+        return line;
+    }
+
+    /** Stdout lines up to (not including) {@code marker}. */
+    public List<String> linesUntil(String marker, Duration bound) throws InterruptedException {
+        List<String> before = new ArrayList<>();
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = lines.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("host did not print '" + marker + "' within " + bound + "; got " + before
+                        + "; alive=" + process.isAlive() + "; stderr:\n" + stderr());
+            }
+            if (line.equals(marker)) {
+                return before;
+            }
+            before.add(line);
+        }
+    }
+
+    /** Sends a signal to the host JVM only (not its process group). */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
+    /** The exit status, waiting up to {@code bound}. */
+    public int awaitExit(Duration bound) throws InterruptedException {
+        if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("host did not end within " + bound + "; stderr:\n" + stderr());
+        }
+        return process.exitValue();
+    }
+
+    public boolean alive() {
+        return Proc.alive(process.pid(), startTicks);
+    }
+
+    /** Everything the host wrote on stderr so far. */
+    public String stderr() {
+        try {
+            return new String(Files.readAllBytes(stderr), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    /** Everything the host wrote on stdout so far. */
+    public List<String> stdout() {
+        synchronized (allLines) {
+            return new ArrayList<>(allLines);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", command) + " " + environment;
+    }
+
+    /** How to start a host. */
+    public static final class Builder {
+        private final Jdk jdk;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private boolean libraries;
+        private Path directory;
+
+        Builder(Jdk jdk) {
+            this.jdk = jdk;
+        }
+
+        /** {@code -javaagent:reap-agent.jar[=options]} */
+        public Builder agent(String options) {
+            jvmOptions.add("-javaagent:" + AGENT_JAR + (options == null || options.isEmpty() ? "" : "=" + options));
+            return this;
+        }
+
+        public Builder agent() {
+            return agent(null);
+        }
+
+        public Builder jvmOption(String option) {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        /** Puts the hosts' own Byte Buddy and SLF4J (other versions than the agent's) on the class path. */
+        public Builder withLibraries() {
+            libraries = true;
+            return this;
+        }
+
+        /** Where stderr is captured. */
+        public Builder in(Path directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        public Host start(Class<?> main, String... args) throws IOException {
+            List<String> command = new ArrayList<>();
+            // The host must see SIGINT (a CI shell may start the build with it ignored, and the
+            // JVM then never reacts to it): perl resets it and execs, keeping the PID.
+            if (new File("/usr/bin/perl").canExecute()) {
+                command.addAll(Arrays.asList("/usr/bin/perl", "-e", "$SIG{INT}='DEFAULT'; exec @ARGV or die \"exec: $!\"", "--"));
+            }
+            command.add(jdk.java());
+            command.add("-Xshare:auto");
+            command.addAll(jvmOptions);
+            command.add("-cp");
+            command.add(libraries ? HOSTS + File.pathSeparator + LIBRARIES : HOSTS);
+            command.add(main.getName());
+            command.addAll(Arrays.asList(args));
+            Path dir = directory != null ? directory : Files.createTempDirectory("reap-it");
+            return new Host(command, environment, Files.createTempFile(dir, "host", ".stderr"));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.reap.agent.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code java -jar reap-agent.jar <command>}. Exit status: 0 done (nothing left), 1 something
+ * survived or could not be signalled, 2 usage or configuration error.
+ */
+public final class Main {
+    public static final int OK = 0;
+    public static final int LEFT_SOMETHING = 1;
+    public static final int USAGE = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println("reap-agent: no command given; try: java -jar reap-agent.jar --help");
+            return USAGE;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "--help":
+            case "-h":
+            case "help":
+                out.print(usage());
+                return OK;
+            case "--version":
+            case "version":
+                out.println("reap-agent " + version());
+                return OK;
+            case "demo":
+                return new Demo(out, err).run(rest);
+            default:
+                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: demo, --help, --version");
+                return USAGE;
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "(development build)";
+    }
+
+    static String usage() {
+        return String.join(System.lineSeparator(),
+                "reap-agent " + version() + ": nothing a JVM spawned outlives it.",
+                "",
+                "As an agent:",
+                "  java -javaagent:reap-agent.jar[=key=value,...] ...",
+                "  keys: grace, signals, enabled, watchdog, sweep, exclude, log, report, stacks, leaks, scope",
+                "  (also as -Dreap.<key>=... or REAP_<KEY>=...; see the README)",
+                "",
+                "Commands:",
+                "  demo         start a JVM with the agent that spawns a few processes, end it,",
+                "               and show what was reaped and that nothing survived",
+                "  --help       this text",
+                "  --version    the agent's version",
+                "",
+                "Exit status: 0 done, 1 something survived, 2 usage or configuration error.",
+                "");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.reap.agent.proc;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.io.File;
+
+/**
+ * Reads Linux's {@code /proc}. Every method tolerates the races of a live process table: an
+ * entry that vanishes or turns unreadable mid-read gives null (or "absent"), never an exception.
+ */
+public final class ProcFs {
+    private static final boolean AVAILABLE = new File("/proc/self/stat").canRead();
+
+    private ProcFs() {
+    }
+
+    /** True on Linux with {@code /proc} mounted. */
+    public static boolean available() {
+        return AVAILABLE;
+    }
+
+    public static ProcStat stat(long pid) {
+        byte[] bytes = read("/proc/" + pid + "/stat", 1024);
+        return bytes == null ? null : ProcStat.parse(pid, new String(bytes, StandardCharsets.ISO_8859_1));
+    }
+
+    /** This JVM's own stat, read without touching {@code ProcessHandle} (costly to initialise at start-up). */
+    public static ProcStat self() {
+        byte[] bytes = read("/proc/self/stat", 1024);
+        if (bytes == null) {
+            return null;
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int space = text.indexOf(' ');
+        try {
+            return space < 0 ? null : ProcStat.parse(Long.parseLong(text.substring(0, space)), text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** True when {@code pid} is still the process that started at {@code startTicks} and has not exited. */
+    public static boolean isAlive(long pid, long startTicks) {
+        ProcStat stat = stat(pid);
+        return stat != null && stat.startTicks() == startTicks && !stat.exited();
+    }
+
+    /**
+     * The signals {@code pid} ignores ({@code SigIgn} of {@code /proc/<pid>/status}): bit
+     * {@code n-1} stands for signal {@code n}. 0 when unknown.
+     */
+    public static long ignoredSignals(long pid) {
+        byte[] bytes = read("/proc/" + pid + "/status", 4096);
+        if (bytes == null) {
+            return 0;
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("\nSigIgn:");
+        if (at < 0) {
+            return 0;
+        }
+        int start = at + "\nSigIgn:".length();
+        int end = text.indexOf('\n', start);
+        try {
+            return Long.parseUnsignedLong(text.substring(start, end < 0 ? text.length() : end).trim(), 16);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The command line with arguments joined by spaces, or null (gone, unreadable, or a kernel thread). */
+    public static String commandLine(long pid) {
+        byte[] bytes = read("/proc/" + pid + "/cmdline", 1 << 20);
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        int length = bytes.length;
+        while (length > 0 && bytes[length - 1] == 0) {
+            length--;
+        }
+        byte[] copy = Arrays.copyOf(bytes, length);
+        for (int i = 0; i < copy.length; i++) {
+            if (copy[i] == 0) {
+                copy[i] = ' ';
+            }
+        }
+        return new String(copy, StandardCharsets.UTF_8);
+    }
+
+    /** The value of one variable in the process's environment, or null (absent, gone, or unreadable). */
+    public static String environmentVariable(long pid, String name) {
+        byte[] bytes = read("/proc/" + pid + "/environ", 1 << 20);
+        return bytes == null ? null : findVariable(bytes, name);
+    }
+
+    static String findVariable(byte[] environ, String name) {
+        byte[] key = (name + "=").getBytes(StandardCharsets.UTF_8);
+        int entryStart = 0;
+        while (entryStart < environ.length) {
+            int entryEnd = entryStart;
+            while (entryEnd < environ.length && environ[entryEnd] != 0) {
+                entryEnd++;
+            }
+            if (entryEnd - entryStart >= key.length && startsWith(environ, entryStart, key)) {
+                return new String(environ, entryStart + key.length, entryEnd - entryStart - key.length,
+                        StandardCharsets.UTF_8);
+            }
+            entryStart = entryEnd + 1;
+        }
+        return null;
+    }
+
+    private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[offset + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The PIDs listed in {@code /proc} now (empty when it cannot be read). */
+    public static long[] pids() {
+        String[] names = new File("/proc").list();
+        if (names == null) {
+            return new long[0];
+        }
+        long[] pids = new long[names.length];
+        int n = 0;
+        for (String name : names) {
+            if (!name.isEmpty() && isDigits(name)) {
+                pids[n++] = Long.parseLong(name);
+            }
+        }
+        return Arrays.copyOf(pids, n);
+    }
+
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return s.length() < 19;
+    }
+
+    /** The whole file, or null when it is gone or unreadable; {@code hint} sizes the first buffer. */
+    static byte[] read(String path, int hint) {
+        try (InputStream in = new FileInputStream(path)) {
+            byte[] buffer = new byte[Math.min(hint, 4096)];
+            int length = 0;
+            while (true) {
+                int n = in.read(buffer, length, buffer.length - length);
+                if (n < 0) {
+                    return Arrays.copyOf(buffer, length);
+                }
+                length += n;
+                if (length == buffer.length) {
+                    if (buffer.length >= (1 << 24)) {
+                        return Arrays.copyOf(buffer, length);
+                    }
+                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+}

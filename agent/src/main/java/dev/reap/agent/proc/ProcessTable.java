@@ -1,0 +1,73 @@
+package dev.reap.agent.proc;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One snapshot of the process table (PID, parent, start time), read once so that the
+ * descendants of many processes cost one scan, and taken before any signal: a dead parent's
+ * children are re-parented and would no longer be found by parent PID.
+ */
+public final class ProcessTable {
+    private final Map<Long, ProcStat> byPid;
+    private final Map<Long, List<ProcStat>> children;
+
+    private ProcessTable(Map<Long, ProcStat> byPid) {
+        this.byPid = byPid;
+        this.children = new HashMap<>();
+        for (ProcStat stat : byPid.values()) {
+            children.computeIfAbsent(stat.parentPid(), k -> new ArrayList<>()).add(stat);
+        }
+    }
+
+    /** Reads every entry of {@code /proc}; entries that vanish mid-scan are left out. */
+    public static ProcessTable snapshot() {
+        Map<Long, ProcStat> byPid = new LinkedHashMap<>();
+        for (long pid : ProcFs.pids()) {
+            ProcStat stat = ProcFs.stat(pid);
+            if (stat != null) {
+                byPid.put(pid, stat);
+            }
+        }
+        return new ProcessTable(byPid);
+    }
+
+    public ProcStat get(long pid) {
+        return byPid.get(pid);
+    }
+
+    public Collection<ProcStat> all() {
+        return byPid.values();
+    }
+
+    /**
+     * The live descendants of {@code pid} (not itself), parents before children. The root must
+     * still have the start time the caller knows, or its "children" would be a stranger's.
+     */
+    public List<ProcStat> descendantsOf(long pid, long startTicks) {
+        List<ProcStat> result = new ArrayList<>();
+        ProcStat root = byPid.get(pid);
+        if (root == null || root.startTicks() != startTicks) {
+            return result;
+        }
+        Deque<ProcStat> queue = new ArrayDeque<>();
+        queue.add(root);
+        while (!queue.isEmpty()) {
+            ProcStat parent = queue.poll();
+            for (ProcStat child : children.getOrDefault(parent.pid(), List.of())) {
+                // a child cannot be older than its parent; one that is, is a reused PID's leftover
+                if (child.startTicks() >= parent.startTicks() && child.pid() != pid) {
+                    result.add(child);
+                    queue.add(child);
+                }
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.reap.agent.reap;
+
+import dev.reap.agent.log.Log;
+import org.slf4j.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Walks a set of processes down the {@link Ladder}: each rung signals every process still alive
+ * at once, then waits for their exits up to the grace. A process that ignores a rung's signal
+ * skips that rung instead of wasting the grace on it. It does not know who calls it: the exit
+ * hook, the watchdog and the CLI share it.
+ */
+public final class Reaper {
+    private static final Logger LOG = Log.get(Reaper.class);
+    /** After KILL, how long to wait for the kernel to finish the job before calling it a survivor. */
+    private static final long AFTER_KILL_MILLIS = 2_000;
+
+    private final Signaller signaller = new Signaller();
+    private final ExitWaiter waiter = new ExitWaiter();
+
+    public ReapResult reap(List<Target> targets, Ladder ladder) {
+        long start = System.nanoTime();
+        Map<Target, Outcome> outcomes = new LinkedHashMap<>();
+        List<Target> remaining = new ArrayList<>();
+        for (Target t : targets) {
+            if (t.isAlive()) {
+                remaining.add(t);
+            } else {
+                outcomes.put(t, new Outcome(t, Outcome.Kind.GONE, null, 0));
+            }
+        }
+        List<Signal> signals = ladder.signals();
+        for (int rung = 0; rung < signals.size() && !remaining.isEmpty(); rung++) {
+            Signal signal = signals.get(rung);
+            boolean last = rung == signals.size() - 1;
+            List<Target> signalled = new ArrayList<>();
+            for (Target t : remaining) {
+                if (last || signaller.canSend(signal) && !signaller.ignores(t, signal)) {
+                    signalled.add(t);
+                }
+            }
+            if (signalled.isEmpty()) {
+                continue;
+            }
+            LOG.debug("sending {} to {} processes", signal.fullName(), signalled.size());
+            signaller.send(signal, signalled);
+            long wait = last ? TimeUnit.MILLISECONDS.toNanos(AFTER_KILL_MILLIS) : ladder.grace().toNanos();
+            Map<Target, Long> gone = new LinkedHashMap<>();
+            waiter.await(signalled, System.nanoTime() + wait, start, gone);
+            for (Target t : new ArrayList<>(remaining)) {
+                Long after = gone.get(t);
+                if (after == null && !signalled.contains(t) && !t.isAlive()) {
+                    after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                }
+                if (after != null) {
+                    outcomes.put(t, new Outcome(t, Outcome.Kind.ENDED, signal, after));
+                    remaining.remove(t);
+                    LOG.debug("{} ended on {} after {}ms", t, signal.fullName(), after);
+                }
+            }
+        }
+        for (Target t : remaining) {
+            outcomes.put(t, new Outcome(t, Outcome.Kind.SURVIVED, null,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+        }
+        List<Outcome> ordered = new ArrayList<>();
+        for (Target t : targets) {
+            ordered.add(outcomes.get(t));
+        }
+        return new ReapResult(ordered, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+}

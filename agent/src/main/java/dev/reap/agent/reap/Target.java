@@ -1,0 +1,97 @@
+package dev.reap.agent.reap;
+
+import dev.reap.agent.proc.ProcFs;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One process to reap, named so that a reused PID is never mistaken for it: a child by the JDK's
+ * own {@link Process} (the JDK has not waited for it while it is alive), any other process by its
+ * PID and start time (Linux) or by a {@link ProcessHandle} (which checks its start time itself).
+ */
+public final class Target {
+    private final long pid;
+    private final long startTicks;
+    private final Process process;
+    private final ProcessHandle handle;
+    private final String commandLine;
+    private final Object origin;
+    private CompletableFuture<?> exit;
+
+    private Target(long pid, long startTicks, Process process, ProcessHandle handle, String commandLine, Object origin) {
+        this.pid = pid;
+        this.startTicks = startTicks;
+        this.process = process;
+        this.handle = handle;
+        this.commandLine = commandLine;
+        this.origin = origin;
+    }
+
+    /** A child of this JVM. */
+    public static Target child(Process process, long startTicks, String commandLine, Object origin) {
+        return new Target(process.pid(), startTicks, process, null, commandLine, origin);
+    }
+
+    /** Any process, named by PID and start time as read from {@code /proc}. */
+    public static Target proc(long pid, long startTicks, String commandLine, Object origin) {
+        return new Target(pid, startTicks, null, null, commandLine, origin);
+    }
+
+    /** Any process, where there is no {@code /proc}. */
+    public static Target handle(ProcessHandle handle, String commandLine, Object origin) {
+        return new Target(handle.pid(), -1, null, handle, commandLine, origin);
+    }
+
+    public long pid() { return pid; }
+
+    /** Start time in clock ticks after boot, or -1 when unknown. */
+    public long startTicks() { return startTicks; }
+
+    public String commandLine() { return commandLine; }
+
+    /** What the caller knows of where it came from (the recorded child, say); opaque here. */
+    public Object origin() { return origin; }
+
+    /** True while this very process has not exited (a zombie has). */
+    public boolean isAlive() {
+        if (process != null) {
+            return process.isAlive();
+        }
+        if (handle != null) {
+            return handle.isAlive();
+        }
+        return ProcFs.isAlive(pid, startTicks);
+    }
+
+    /** The handle to signal through, if this is still the same process. */
+    Optional<ProcessHandle> handleIfSame() {
+        if (process != null) {
+            return process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty();
+        }
+        if (handle != null) {
+            return handle.isAlive() ? Optional.of(handle) : Optional.empty();
+        }
+        if (!ProcFs.isAlive(pid, startTicks)) {
+            return Optional.empty();
+        }
+        // ProcessHandle.of records the start time now and checks it again in destroy()
+        return ProcessHandle.of(pid);
+    }
+
+    /** An event that completes when a child exits; null for processes that are not our children. */
+    CompletableFuture<?> exitEvent() {
+        if (process == null) {
+            return null;
+        }
+        if (exit == null) {
+            exit = process.onExit();
+        }
+        return exit;
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + pid + (commandLine == null ? "" : " '" + commandLine + "'");
+    }
+}

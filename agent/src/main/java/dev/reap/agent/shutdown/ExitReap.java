@@ -1,0 +1,87 @@
+package dev.reap.agent.shutdown;
+
+import dev.reap.agent.config.Config;
+import dev.reap.agent.config.ConfigException;
+import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.log.Log;
+import dev.reap.agent.reap.Outcome;
+import dev.reap.agent.reap.ReapResult;
+import dev.reap.agent.reap.Reaper;
+import dev.reap.agent.reap.Target;
+import dev.reap.agent.session.Registry;
+import dev.reap.agent.session.Session;
+import org.slf4j.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shutdown hook: reaps what this session spawned, then says so in one line (nothing when
+ * nothing was left). Runs on every ordinary exit: {@code main} returning, {@code System.exit},
+ * an uncaught exception, SIGTERM, SIGINT, SIGHUP.
+ */
+public final class ExitReap implements Runnable {
+    private static final Logger LOG = Log.get(ExitReap.class);
+
+    private final Registry registry;
+    private final Session session;
+    private final ConfigLoader loader;
+    private final Config atStart;
+
+    public ExitReap(Registry registry, Session session, ConfigLoader loader, Config atStart) {
+        this.registry = registry;
+        this.session = session;
+        this.loader = loader;
+        this.atStart = atStart;
+    }
+
+    @Override
+    public void run() {
+        try {
+            // Only this JVM's spawns carry its tag: a JVM that spawned nothing has nothing to reap.
+            if (registry.recordedCount() == 0) {
+                return;
+            }
+            reap(currentConfig());
+        } catch (Throwable t) {
+            LOG.warn("reaping at exit failed", t);
+        }
+    }
+
+    private Config currentConfig() {
+        try {
+            return loader.reloadExitKeys(atStart, System.getProperties(), System.getenv());
+        } catch (ConfigException e) {
+            LOG.warn("{}; using the values read at start-up", e.getMessage());
+            return atStart;
+        }
+    }
+
+    private void reap(Config config) throws Exception {
+        List<Target> excludedTargets = new ArrayList<>();
+        List<Target> targets = new TargetCollector(registry, session).collect(config, excludedTargets);
+        List<Outcome> excluded = new ArrayList<>();
+        for (Target t : excludedTargets) {
+            excluded.add(Outcome.excluded(t));
+            LOG.debug("leaving {} alone: it matches reap.exclude", t);
+        }
+        ReapResult result = new Reaper().reap(targets, config.ladder());
+        String summary = Summary.reaped(result);
+        if (summary != null) {
+            LOG.info(summary);
+        }
+        String survivors = Summary.survivors(result);
+        if (survivors != null) {
+            LOG.warn(survivors);
+        }
+        if (config.report() != null) {
+            Path path = Report.path(config.report(), session.pid());
+            try {
+                Report.write(path, session, result, excluded);
+            } catch (Exception e) {
+                LOG.warn("cannot write reap.report {}: {}", path, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.reap.agent.shutdown;
+
+import dev.reap.agent.config.Durations;
+import dev.reap.agent.reap.Outcome;
+import dev.reap.agent.reap.ReapResult;
+import dev.reap.agent.reap.Signal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one line a reap ends with:
+ * {@code reaped 3 processes: 2 on SIGINT, 1 on SIGKILL after 3s; oldest: pid 4242 'python srv.py' spawned at ...}.
+ */
+final class Summary {
+    private static final int MAX_COMMAND = 120;
+
+    private Summary() {
+    }
+
+    /** The summary, or null when nothing was reaped. */
+    static String reaped(ReapResult result) {
+        List<Outcome> ended = result.ofKind(Outcome.Kind.ENDED);
+        if (ended.isEmpty()) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder("reaped ").append(ended.size())
+                .append(ended.size() == 1 ? " process: " : " processes: ");
+        boolean first = true;
+        for (Map.Entry<Signal, Integer> e : result.endedBySignal().entrySet()) {
+            if (!first) {
+                line.append(", ");
+            }
+            line.append(e.getValue()).append(" on ").append(e.getKey().fullName());
+            if (e.getKey() != Signal.INT) {
+                line.append(" after ").append(Durations.format(Duration.ofMillis(latest(ended, e.getKey()))));
+            }
+            first = false;
+        }
+        Outcome oldest = oldest(ended);
+        line.append("; oldest: ").append(describe(oldest));
+        return line.toString();
+    }
+
+    /** The warning for survivors, or null when there were none. */
+    static String survivors(ReapResult result) {
+        List<Outcome> survived = result.ofKind(Outcome.Kind.SURVIVED);
+        if (survived.isEmpty()) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder().append(survived.size())
+                .append(survived.size() == 1 ? " process survived SIGKILL: " : " processes survived SIGKILL: ");
+        for (int i = 0; i < survived.size() && i < 5; i++) {
+            line.append(i == 0 ? "" : ", ").append(describe(survived.get(i)));
+        }
+        return line.toString();
+    }
+
+    static String describe(Outcome outcome) {
+        String command = outcome.target().commandLine();
+        if (command == null) {
+            command = "?";
+        } else if (command.length() > MAX_COMMAND) {
+            command = command.substring(0, MAX_COMMAND) + "...";
+        }
+        Origin origin = (Origin) outcome.target().origin();
+        return "pid " + outcome.target().pid() + " '" + command + "' " + origin.describe();
+    }
+
+    private static long latest(List<Outcome> ended, Signal signal) {
+        long latest = 0;
+        for (Outcome o : ended) {
+            if (o.signal() == signal) {
+                latest = Math.max(latest, o.afterMillis());
+            }
+        }
+        return latest;
+    }
+
+    private static Outcome oldest(List<Outcome> outcomes) {
+        Outcome oldest = outcomes.get(0);
+        for (Outcome o : outcomes) {
+            long ticks = o.target().startTicks();
+            if (ticks >= 0 && (oldest.target().startTicks() < 0 || ticks < oldest.target().startTicks())) {
+                oldest = o;
+            }
+        }
+        return oldest;
+    }
+}

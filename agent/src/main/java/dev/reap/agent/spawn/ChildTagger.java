@@ -1,0 +1,36 @@
+package dev.reap.agent.spawn;
+
+import dev.reap.agent.session.Session;
+
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Gives each child the session tag: a copy of the environment it would get, with
+ * {@value Session#TAG} set to this JVM's chain. The builder's own map is never changed.
+ */
+public final class ChildTagger implements UnaryOperator<Map<String, String>> {
+    private final String chain;
+
+    public ChildTagger(String chain) {
+        this.chain = chain;
+    }
+
+    @Override
+    public Map<String, String> apply(Map<String, String> environment) {
+        if (OwnSpawns.inProgress()) {
+            return environment;
+        }
+        if (environment != null && chain.equals(environment.get(Session.TAG))) {
+            return environment;
+        }
+        // A fresh builder's environment() is the JDK's own map type, which ProcessImpl requires.
+        Map<String, String> tagged = new ProcessBuilder().environment();
+        if (environment != null) {
+            tagged.clear();
+            tagged.putAll(environment);
+        }
+        tagged.put(Session.TAG, chain);
+        return tagged;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.reap.agent.spawn;
+
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.commons.ClassRemapper;
+import net.bytebuddy.jar.asm.commons.SimpleRemapper;
+
+/**
+ * Rewrites the one JDK method every spawn passes through, the private
+ * {@code ProcessBuilder.start(Redirect[])} ({@code start()}, {@code startPipeline} and every
+ * {@code Runtime.exec} call it; it is the only caller of {@code ProcessImpl.start}):
+ *
+ * <pre>
+ *   ProcessImpl.start(cmd, environment, dir, redirects, merge)
+ * becomes
+ *   ReapAgentBridge.started(
+ *       ProcessImpl.start(cmd, ReapAgentBridge.environment(environment), dir, redirects, merge),
+ *       this)
+ * </pre>
+ *
+ * Two stack-neutral insertions, no new branch or local: a failed start throws from
+ * {@code ProcessImpl.start} before {@code started} is reached, so it records nothing. When the
+ * method does not have that shape (an unknown JDK), nothing is changed and the caller says so.
+ */
+public final class ProcessBuilderRewriter {
+    /** The bridge's name once defined: a {@code java.lang} class, visible to {@code ProcessBuilder}. */
+    public static final String BRIDGE = "java/lang/ReapAgentBridge";
+
+    static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
+    private static final String TEMPLATE = "dev/reap/agent/spawn/BridgeTemplate";
+    private static final String START = "start";
+    private static final String START_DESCRIPTOR = "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;";
+    private static final String IMPL = "java/lang/ProcessImpl";
+    private static final String IMPL_START_DESCRIPTOR =
+            "([Ljava/lang/String;Ljava/util/Map;Ljava/lang/String;[Ljava/lang/ProcessBuilder$Redirect;Z)Ljava/lang/Process;";
+    private static final int CLASS_VERSION_OFFSET = 6;
+    /** The newest class file version the bundled ASM reads (Java 27). */
+    private static final int NEWEST_READABLE = Opcodes.V27;
+
+    private ProcessBuilderRewriter() {
+    }
+
+    /** The rewritten class, or null when {@code original} does not have the expected shape. */
+    public static byte[] rewrite(byte[] original) {
+        int version = classVersion(original);
+        byte[] input = original;
+        if (version > NEWEST_READABLE) {
+            // A JDK newer than the bundled ASM: the method's shape is what matters, and no new
+            // construct is added, so read it as the newest known version and restore the number.
+            input = withClassVersion(original, NEWEST_READABLE);
+        }
+        ClassReader reader = new ClassReader(input);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        StartMethodFinder finder = new StartMethodFinder(writer);
+        reader.accept(finder, 0);
+        if (finder.environmentReads != 1 || finder.implStarts != 1) {
+            return null;
+        }
+        byte[] rewritten = writer.toByteArray();
+        return version > NEWEST_READABLE ? withClassVersion(rewritten, version) : rewritten;
+    }
+
+    /** The bridge class file: the template renamed to {@link #BRIDGE}. */
+    public static byte[] bridge(byte[] template) {
+        ClassReader reader = new ClassReader(template);
+        ClassWriter writer = new ClassWriter(0);
+        reader.accept(new ClassRemapper(writer, new SimpleRemapper(TEMPLATE, BRIDGE)), 0);
+        return writer.toByteArray();
+    }
+
+    static int classVersion(byte[] classFile) {
+        return ((classFile[CLASS_VERSION_OFFSET] & 0xff) << 8) | (classFile[CLASS_VERSION_OFFSET + 1] & 0xff);
+    }
+
+    private static byte[] withClassVersion(byte[] classFile, int version) {
+        byte[] copy = classFile.clone();
+        copy[CLASS_VERSION_OFFSET] = (byte) (version >>> 8);
+        copy[CLASS_VERSION_OFFSET + 1] = (byte) version;
+        return copy;
+    }
+
+    private static final class StartMethodFinder extends ClassVisitor {
+        int environmentReads;
+        int implStarts;
+
+        StartMethodFinder(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (START.equals(name) && START_DESCRIPTOR.equals(descriptor)) {
+                return new StartMethodRewriter(next, this);
+            }
+            return next;
+        }
+    }
+
+    private static final class StartMethodRewriter extends MethodVisitor {
+        private final StartMethodFinder counts;
+
+        StartMethodRewriter(MethodVisitor next, StartMethodFinder counts) {
+            super(Opcodes.ASM9, next);
+            this.counts = counts;
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            super.visitFieldInsn(opcode, owner, name, descriptor);
+            if (opcode == Opcodes.GETFIELD && PROCESS_BUILDER.equals(owner) && "environment".equals(name)
+                    && "Ljava/util/Map;".equals(descriptor)) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "environment",
+                        "(Ljava/util/Map;)Ljava/util/Map;", false);
+                counts.environmentReads++;
+            }
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            if (opcode == Opcodes.INVOKESTATIC && IMPL.equals(owner) && START.equals(name)
+                    && IMPL_START_DESCRIPTOR.equals(descriptor)) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "started",
+                        "(Ljava/lang/Process;Ljava/lang/ProcessBuilder;)Ljava/lang/Process;", false);
+                counts.implStarts++;
+            }
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            // 'this' is pushed on top of the returned Process: one slot more at most
+            super.visitMaxs(maxStack + 1, maxLocals);
+        }
+    }
+}

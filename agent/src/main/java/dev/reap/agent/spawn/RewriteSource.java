@@ -1,0 +1,21 @@
+package dev.reap.agent.spawn;
+
+import java.io.IOException;
+
+/** Where the rewritten classes come from: computed with ASM, or a cache of earlier results. */
+public interface RewriteSource {
+    /** The rewrite of {@code original}, or null when its shape is unknown. */
+    Rewrite rewrite(byte[] original) throws IOException;
+
+    /** Computes with ASM every time. */
+    RewriteSource COMPUTE = new RewriteSource() {
+        @Override
+        public Rewrite rewrite(byte[] original) throws IOException {
+            byte[] processBuilder = ProcessBuilderRewriter.rewrite(original);
+            if (processBuilder == null) {
+                return null;
+            }
+            return new Rewrite(processBuilder, ProcessBuilderRewriter.bridge(BridgeClass.resource("BridgeTemplate.class")));
+        }
+    };
+}

@@ -1,0 +1,38 @@
+package dev.reap.agent.spawn;
+
+import dev.reap.agent.log.Log;
+import dev.reap.agent.session.Child;
+import dev.reap.agent.session.Registry;
+import dev.reap.agent.session.SpawnSite;
+import org.slf4j.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/** Records every process the host starts into the {@link Registry}. */
+public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> {
+    private static final Logger LOG = Log.get(SpawnRecorder.class);
+
+    private final Registry registry;
+    private final boolean captureSites;
+
+    public SpawnRecorder(Registry registry, boolean captureSites) {
+        this.registry = registry;
+        this.captureSites = captureSites;
+    }
+
+    @Override
+    public void accept(Process process, ProcessBuilder builder) {
+        if (OwnSpawns.inProgress()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(builder.command());
+        SpawnSite site = captureSites ? SpawnSite.capture() : SpawnSite.UNKNOWN;
+        Child child = new Child(process, command, System.currentTimeMillis(), site);
+        registry.record(child);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("recorded {} spawned at {}", child, site);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.reap.agent.proc;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProcFsTest {
+    @Test
+    void statParsesCommandNamesWithSpacesAndParentheses() {
+        String text = "4242 (my (odd) name) S 17 4242 4242 0 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10";
+        ProcStat stat = ProcStat.parse(4242, text);
+        assertThat(stat.parentPid()).isEqualTo(17);
+        assertThat(stat.state()).isEqualTo('S');
+        assertThat(stat.startTicks()).isEqualTo(987654);
+    }
+
+    @Test
+    void malformedStatIsNull() {
+        assertThat(ProcStat.parse(1, "garbage")).isNull();
+        assertThat(ProcStat.parse(1, "1 (x) S 0")).isNull();
+    }
+
+    @Test
+    void zombiesCountAsExited() {
+        assertThat(new ProcStat(1, 0, 'Z', 1).exited()).isTrue();
+        assertThat(new ProcStat(1, 0, 'S', 1).exited()).isFalse();
+    }
+
+    @Test
+    void findsOneVariableInAnEnvironBlock() {
+        byte[] environ = "A=1\0REAP_AGENT_SESSIONS=1-2,3-4\0REAP_AGENT_SESSIONSX=no\0".getBytes(StandardCharsets.UTF_8);
+        assertThat(ProcFs.findVariable(environ, "REAP_AGENT_SESSIONS")).isEqualTo("1-2,3-4");
+        assertThat(ProcFs.findVariable(environ, "B")).isNull();
+    }
+
+    @Test
+    void readsThisJvm() {
+        ProcStat self = ProcFs.self();
+        assertThat(self.pid()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(ProcFs.isAlive(self.pid(), self.startTicks())).isTrue();
+        assertThat(ProcFs.isAlive(self.pid(), self.startTicks() + 1)).isFalse();
+        assertThat(ProcFs.commandLine(self.pid())).contains("java");
+    }
+
+    @Test
+    void vanishedProcessesReadAsAbsent() {
+        assertThat(ProcFs.stat(Integer.MAX_VALUE)).isNull();
+        assertThat(ProcFs.commandLine(Integer.MAX_VALUE)).isNull();
+        assertThat(ProcFs.environmentVariable(Integer.MAX_VALUE, "PATH")).isNull();
+        assertThat(ProcFs.ignoredSignals(Integer.MAX_VALUE)).isZero();
+    }
+}
