@@ -8,10 +8,9 @@ import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.shutdown.ExitReap;
 import dev.reap.agent.spawn.ChildTagger;
-import dev.reap.agent.spawn.RewriteSource;
+import dev.reap.agent.spawn.RewriteCache;
 import dev.reap.agent.spawn.SpawnHook;
 import dev.reap.agent.spawn.SpawnRecorder;
-import org.slf4j.Logger;
 
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +37,13 @@ public final class Agent {
         start(options, instrumentation, false);
     }
 
+    /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */
+    private static void debug(String message) {
+        if (Log.debugEnabled()) {
+            Log.get(Agent.class).debug(message);
+        }
+    }
+
     private static void start(String options, Instrumentation instrumentation, boolean atJvmStart) {
         if (!LOADED.compareAndSet(false, true)) {
             return;
@@ -56,20 +62,21 @@ public final class Agent {
             return;
         }
         Log.setLevel(config.log());
-        Logger log = Log.get(Agent.class);
         if (!config.enabled()) {
-            log.debug("disabled (reap.enabled=false)");
+            debug("disabled (reap.enabled=false)");
             return;
         }
         if (SpawnHook.alreadyInstalled()) {
-            log.debug("already loaded in this JVM; nothing to do");
+            debug("already loaded in this JVM; nothing to do");
             return;
         }
         Session session = Session.current(System.getenv());
         Registry registry = new Registry();
         SpawnHook.install(instrumentation, new ChildTagger(session.chain()),
-                new SpawnRecorder(registry, config.stacks()), RewriteSource.COMPUTE);
+                new SpawnRecorder(registry, config.stacks()), RewriteCache.forThisAgent());
         Runtime.getRuntime().addShutdownHook(new Thread(new ExitReap(registry, session, loader, config), "reap-agent-exit"));
-        log.debug("session {} started ({})", session.id(), config);
+        if (Log.debugEnabled()) {
+            debug("session " + session.id() + " started (" + config + ")");
+        }
     }
 }

@@ -233,7 +233,7 @@ public final class ConfigLoader {
         String accepted = "a comma-separated list of signals ending in KILL, such as INT,TERM,KILL (names "
                 + Signal.acceptedNames() + ", or their numbers)";
         List<Signal> signals = new ArrayList<>();
-        for (String part : raw.value.split("[,+]", -1)) {
+        for (String part : splitSignals(raw.value)) {
             Signal s = Signal.parse(part);
             if (s == null || signals.contains(s)) {
                 throw raw.invalid(accepted);
@@ -244,6 +244,19 @@ public final class ConfigLoader {
             throw raw.invalid(accepted);
         }
         return signals;
+    }
+
+    /** Splits on ',' and '+' by hand: a regex split would load java.util.regex at every JVM start. */
+    private static List<String> splitSignals(String text) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == ',' || text.charAt(i) == '+') {
+                parts.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        return parts;
     }
 
     private static boolean bool(Raw raw) throws ConfigException {

@@ -1,6 +1,5 @@
 package dev.reap.agent.config;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 
 /** Parses and prints durations as users write them: {@code 3s}, {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 3}. */
@@ -16,29 +15,37 @@ public final class Durations {
     /** @return the duration, or null when the text is not one */
     public static Duration parse(String text) {
         String t = text.trim();
-        long unitMillis;
+        long unitNanos;
         String number;
         if (t.endsWith("ms")) {
-            unitMillis = 1;
+            unitNanos = 1_000_000L;
             number = t.substring(0, t.length() - 2);
         } else if (t.endsWith("s")) {
-            unitMillis = 1_000;
+            unitNanos = 1_000_000_000L;
             number = t.substring(0, t.length() - 1);
         } else if (t.endsWith("m")) {
-            unitMillis = 60_000;
+            unitNanos = 60_000_000_000L;
             number = t.substring(0, t.length() - 1);
         } else {
-            unitMillis = 1_000;
+            unitNanos = 1_000_000_000L;
             number = t;
         }
         if (!isPlainNumber(number)) {
             return null;
         }
-        BigDecimal millis = new BigDecimal(number).multiply(BigDecimal.valueOf(unitMillis));
-        if (millis.compareTo(BigDecimal.valueOf(MAX.toMillis())) > 0) {
+        // plain long arithmetic: BigDecimal would cost milliseconds of class loading at JVM start
+        int dot = number.indexOf('.');
+        String whole = dot < 0 ? number : number.substring(0, dot);
+        if (whole.length() > 7) {
             return null;
         }
-        return Duration.ofNanos(millis.movePointRight(6).longValue());
+        long nanos = Long.parseLong(whole) * unitNanos;
+        long scale = unitNanos;
+        for (int i = dot + 1; dot >= 0 && i < number.length(); i++) {
+            scale /= 10;
+            nanos += (number.charAt(i) - '0') * scale;
+        }
+        return nanos > MAX.toNanos() ? null : Duration.ofNanos(nanos);
     }
 
     private static boolean isPlainNumber(String s) {
@@ -65,9 +72,16 @@ public final class Durations {
         if (millis < 1_000) {
             return millis + "ms";
         }
-        if (millis % 1_000 == 0) {
-            return (millis / 1_000) + "s";
+        StringBuilder text = new StringBuilder().append(millis / 1_000);
+        long fraction = millis % 1_000;
+        if (fraction != 0) {
+            String digits = Long.toString(1_000 + fraction).substring(1);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            text.append('.').append(digits, 0, end);
         }
-        return BigDecimal.valueOf(millis).movePointLeft(3).stripTrailingZeros().toPlainString() + "s";
+        return text.append('s').toString();
     }
 }

@@ -43,6 +43,14 @@ public final class Log {
         return threshold.allows(level);
     }
 
+    /**
+     * For the start-up and spawn paths: true when debug lines are wanted. Checked before a
+     * logger is touched, so that a JVM that logs nothing never loads SLF4J's classes.
+     */
+    public static boolean debugEnabled() {
+        return threshold.allows(LogLevel.DEBUG);
+    }
+
     /** Writes one line, {@code [reap] } first, in a single write so lines of threads do not mix. */
     public static void line(String text) {
         byte[] bytes = ("[reap] " + text + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);

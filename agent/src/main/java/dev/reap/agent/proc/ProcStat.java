@@ -39,16 +39,47 @@ public final class ProcStat {
         if (close < 0 || close + 2 >= text.length()) {
             return null;
         }
-        String[] fields = text.substring(close + 2).split(" ");
-        // fields[0] is field 3 (state), fields[1] field 4 (ppid), fields[19] field 22 (starttime)
-        if (fields.length < 20 || fields[0].isEmpty()) {
+        // after ")": field 3 (state) is index 0, field 4 (ppid) index 1, field 22 (starttime) index 19
+        long parent = -1;
+        long start = -1;
+        char state = 0;
+        int index = 0;
+        int at = close + 2;
+        while (at <= text.length() && index <= 19) {
+            int end = text.indexOf(' ', at);
+            if (end < 0) {
+                end = text.length();
+            }
+            if (index == 0 && end > at) {
+                state = text.charAt(at);
+            } else if (index == 1) {
+                parent = parseLong(text, at, end);
+            } else if (index == 19) {
+                start = parseLong(text, at, end);
+            }
+            index++;
+            at = end + 1;
+        }
+        if (state == 0 || parent < 0 || start < 0) {
             return null;
         }
-        try {
-            return new ProcStat(pid, Long.parseLong(fields[1]), fields[0].charAt(0), Long.parseLong(fields[19]));
-        } catch (NumberFormatException e) {
-            return null;
+        return new ProcStat(pid, parent, state, start);
+    }
+
+    /** The digits of text[from, to) as a number, -1 when they are not digits. */
+    private static long parseLong(String text, int from, int to) {
+        if (from >= to || to - from > 18) {
+            return -1;
         }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     @Override

@@ -22,7 +22,12 @@ public final class ProcessTable {
         this.byPid = byPid;
         this.children = new HashMap<>();
         for (ProcStat stat : byPid.values()) {
-            children.computeIfAbsent(stat.parentPid(), k -> new ArrayList<>()).add(stat);
+            List<ProcStat> siblings = children.get(stat.parentPid());
+            if (siblings == null) {
+                siblings = new ArrayList<>();
+                children.put(stat.parentPid(), siblings);
+            }
+            siblings.add(stat);
         }
     }
 

@@ -34,7 +34,8 @@ public final class ReapResult {
         Map<Signal, Integer> counts = new EnumMap<>(Signal.class);
         for (Outcome o : outcomes) {
             if (o.kind() == Outcome.Kind.ENDED) {
-                counts.merge(o.signal(), 1, Integer::sum);
+                Integer n = counts.get(o.signal());
+                counts.put(o.signal(), n == null ? 1 : n + 1);
             }
         }
         return counts;

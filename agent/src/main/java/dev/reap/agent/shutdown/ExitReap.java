@@ -22,7 +22,10 @@ import java.util.List;
  * an uncaught exception, SIGTERM, SIGINT, SIGHUP.
  */
 public final class ExitReap implements Runnable {
-    private static final Logger LOG = Log.get(ExitReap.class);
+    /** Loaded at exit, not when the hook is registered at start-up. */
+    private static final class Logs {
+        static final Logger LOG = Log.get(ExitReap.class);
+    }
 
     private final Registry registry;
     private final Session session;
@@ -45,7 +48,7 @@ public final class ExitReap implements Runnable {
             }
             reap(currentConfig());
         } catch (Throwable t) {
-            LOG.warn("reaping at exit failed", t);
+            Logs.LOG.warn("reaping at exit failed", t);
         }
     }
 
@@ -53,7 +56,7 @@ public final class ExitReap implements Runnable {
         try {
             return loader.reloadExitKeys(atStart, System.getProperties(), System.getenv());
         } catch (ConfigException e) {
-            LOG.warn("{}; using the values read at start-up", e.getMessage());
+            Logs.LOG.warn("{}; using the values read at start-up", e.getMessage());
             return atStart;
         }
     }
@@ -64,23 +67,26 @@ public final class ExitReap implements Runnable {
         List<Outcome> excluded = new ArrayList<>();
         for (Target t : excludedTargets) {
             excluded.add(Outcome.excluded(t));
-            LOG.debug("leaving {} alone: it matches reap.exclude", t);
+            Logs.LOG.debug("leaving {} alone: it matches reap.exclude", t);
+        }
+        if (targets.isEmpty() && excluded.isEmpty() && config.report() == null) {
+            return;
         }
         ReapResult result = new Reaper().reap(targets, config.ladder());
         String summary = Summary.reaped(result);
         if (summary != null) {
-            LOG.info(summary);
+            Logs.LOG.info(summary);
         }
         String survivors = Summary.survivors(result);
         if (survivors != null) {
-            LOG.warn(survivors);
+            Logs.LOG.warn(survivors);
         }
         if (config.report() != null) {
             Path path = Report.path(config.report(), session.pid());
             try {
                 Report.write(path, session, result, excluded);
             } catch (Exception e) {
-                LOG.warn("cannot write reap.report {}: {}", path, e.toString());
+                Logs.LOG.warn("cannot write reap.report {}: {}", path, e.toString());
             }
         }
     }

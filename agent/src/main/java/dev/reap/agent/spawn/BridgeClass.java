@@ -11,7 +11,9 @@ import java.util.function.UnaryOperator;
 
 /** Finds, defines and connects {@code java.lang.ReapAgentBridge}. */
 final class BridgeClass {
-    private static final String NAME = ProcessBuilderRewriter.BRIDGE.replace('/', '.');
+    private static final String NAME = "java.lang.ReapAgentBridge";
+    /** By name: the class must never be loaded by the agent's own loader. */
+    private static final String DEFINER = "dev.reap.agent.spawn.BridgeDefiner";
 
     private BridgeClass() {
     }
@@ -31,8 +33,9 @@ final class BridgeClass {
      * module of a throw-away loader holding {@link BridgeDefiner}, never to the host's class path.
      */
     @SuppressWarnings("unchecked")
-    static Class<?> define(Instrumentation instrumentation, byte[] bridge) throws ReflectiveOperationException, IOException {
-        Class<?> definerClass = new IsolatedLoader().define(BridgeDefiner.class.getName(), resource("BridgeDefiner.class"));
+    static Class<?> define(Instrumentation instrumentation, byte[] bridge, byte[] definerBytes)
+            throws ReflectiveOperationException {
+        Class<?> definerClass = new IsolatedLoader().define(DEFINER, definerBytes);
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                 Map.of("java.lang", Set.of(definerClass.getModule())), Set.of(), Map.of());
         Function<byte[], Class<?>> definer = (Function<byte[], Class<?>>) definerClass.getConstructor().newInstance();

@@ -8,14 +8,18 @@ public interface RewriteSource {
     Rewrite rewrite(byte[] original) throws IOException;
 
     /** Computes with ASM every time. */
-    RewriteSource COMPUTE = new RewriteSource() {
+    RewriteSource COMPUTE = new Compute();
+
+    /** A named class, not a lambda: nothing on the start-up path bootstraps method handles. */
+    final class Compute implements RewriteSource {
         @Override
         public Rewrite rewrite(byte[] original) throws IOException {
             byte[] processBuilder = ProcessBuilderRewriter.rewrite(original);
             if (processBuilder == null) {
                 return null;
             }
-            return new Rewrite(processBuilder, ProcessBuilderRewriter.bridge(BridgeClass.resource("BridgeTemplate.class")));
+            return new Rewrite(processBuilder, ProcessBuilderRewriter.bridge(BridgeClass.resource("BridgeTemplate.class")),
+                    BridgeClass.resource("BridgeDefiner.class"));
         }
-    };
+    }
 }

@@ -19,7 +19,10 @@ import java.util.function.UnaryOperator;
  * transformer, so that another agent retransforming {@code ProcessBuilder} keeps the hook.
  */
 public final class SpawnHook {
-    private static final Logger LOG = Log.get(SpawnHook.class);
+    /** Loaded only when something is logged: see {@link Log#debugEnabled()}. */
+    private static final class Logs {
+        static final Logger LOG = Log.get(SpawnHook.class);
+    }
     private static final String TARGET = "java.lang.ProcessBuilder";
 
     private final Instrumentation instrumentation;
@@ -50,7 +53,7 @@ public final class SpawnHook {
             try {
                 instrumentation.retransformClasses(loaded);
             } catch (Throwable t) {
-                LOG.warn("cannot hook ProcessBuilder, children will not be recorded", t);
+                Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", t);
             }
         }
         return hook;
@@ -75,14 +78,14 @@ public final class SpawnHook {
     private byte[] rewrite(byte[] original) throws Exception {
         Rewrite rewrite = rewrites.rewrite(original);
         if (rewrite == null) {
-            LOG.warn("cannot hook ProcessBuilder on this JDK ({} {}): its start method has an unknown shape;"
+            Logs.LOG.warn("cannot hook ProcessBuilder on this JDK ({} {}): its start method has an unknown shape;"
                     + " children will not be recorded. Please report it.",
                     System.getProperty("java.vendor"), System.getProperty("java.runtime.version"));
             return null;
         }
         Class<?> bridge = BridgeClass.existing();
         if (bridge == null) {
-            bridge = BridgeClass.define(instrumentation, rewrite.bridge());
+            bridge = BridgeClass.define(instrumentation, rewrite.bridge(), rewrite.definer());
         }
         BridgeClass.connect(bridge, environmentHook, startHook);
         hooked = true;
@@ -99,7 +102,7 @@ public final class SpawnHook {
             try {
                 return rewrite(classfileBuffer);
             } catch (Throwable t) {
-                LOG.warn("cannot hook ProcessBuilder, children will not be recorded", t);
+                Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", t);
                 return null;
             }
         }

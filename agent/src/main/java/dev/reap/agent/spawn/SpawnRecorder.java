@@ -12,7 +12,10 @@ import java.util.function.BiConsumer;
 
 /** Records every process the host starts into the {@link Registry}. */
 public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> {
-    private static final Logger LOG = Log.get(SpawnRecorder.class);
+    /** Loaded only when debug lines are wanted. */
+    private static final class Logs {
+        static final Logger LOG = Log.get(SpawnRecorder.class);
+    }
 
     private final Registry registry;
     private final boolean captureSites;
@@ -31,8 +34,8 @@ public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> 
         SpawnSite site = captureSites ? SpawnSite.capture() : SpawnSite.UNKNOWN;
         Child child = new Child(process, command, System.currentTimeMillis(), site);
         registry.record(child);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("recorded {} spawned at {}", child, site);
+        if (Log.debugEnabled()) {
+            Logs.LOG.debug("recorded {} spawned at {}", child, site);
         }
     }
 }

@@ -1,0 +1,86 @@
+package dev.reap.bench;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/** Shared pieces of the benchmark mains: whole-JVM timing, alternating variants, medians. */
+final class Harness {
+    private Harness() {
+    }
+
+    /** Runs a command to its end and returns wall nanoseconds; fails on a non-zero status. */
+    static long time(List<String> command) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        int status = p.waitFor();
+        long elapsed = System.nanoTime() - start;
+        if (status != 0) {
+            throw new IllegalStateException("exit " + status + ": " + command);
+        }
+        return elapsed;
+    }
+
+    /** Runs every variant {@code rounds} times, alternating, after one warm-up round; medians in ms. */
+    static Map<String, Double> alternate(Map<String, List<String>> variants, int rounds)
+            throws IOException, InterruptedException {
+        Map<String, List<Long>> samples = new LinkedHashMap<>();
+        for (String name : variants.keySet()) {
+            samples.put(name, new ArrayList<>());
+        }
+        for (int round = -1; round < rounds; round++) {
+            for (Map.Entry<String, List<String>> v : variants.entrySet()) {
+                long t = time(v.getValue());
+                if (round >= 0) {
+                    samples.get(v.getKey()).add(t);
+                }
+            }
+        }
+        Map<String, Double> medians = new LinkedHashMap<>();
+        samples.forEach((name, s) -> medians.put(name, median(s) / 1e6));
+        return medians;
+    }
+
+    static double median(List<Long> samples) {
+        long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    /** A jar holding {@link NoopAgent} with its Premain-Class manifest. */
+    static Path noopAgentJar() throws IOException {
+        Path jar = Files.createTempFile("noop-agent", ".jar");
+        jar.toFile().deleteOnExit();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", NoopAgent.class.getName());
+        String entry = NoopAgent.class.getName().replace('.', '/') + ".class";
+        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar.toFile()), manifest);
+             InputStream in = NoopAgent.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    static List<String> java(String javaHome, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaHome + File.separator + "bin" + File.separator + "java");
+        command.addAll(Arrays.asList(args));
+        return command;
+    }
+}
