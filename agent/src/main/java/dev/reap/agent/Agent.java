@@ -13,7 +13,6 @@ import dev.reap.agent.spawn.SpawnHook;
 import dev.reap.agent.spawn.SpawnRecorder;
 
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's entry, for {@code -javaagent} (premain) and attach (agentmain). It does the least
@@ -22,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is a no-op.
  */
 public final class Agent {
-    private static final AtomicBoolean LOADED = new AtomicBoolean();
+    /** Guarded by the class: an AtomicBoolean would initialise VarHandles, milliseconds at start-up. */
+    private static boolean loaded;
     /** The exit status for a configuration error, as for the CLI. */
     static final int CONFIGURATION_ERROR = 2;
 
@@ -45,8 +45,11 @@ public final class Agent {
     }
 
     private static void start(String options, Instrumentation instrumentation, boolean atJvmStart) {
-        if (!LOADED.compareAndSet(false, true)) {
-            return;
+        synchronized (Agent.class) {
+            if (loaded) {
+                return;
+            }
+            loaded = true;
         }
         ConfigLoader loader;
         Config config;

@@ -1,54 +1,82 @@
 package dev.reap.agent.session;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 
 /**
- * The live children of this JVM, by PID. An entry leaves when its process exits, so a JVM that
- * spawns millions of short-lived processes keeps a registry the size of what is alive.
+ * The live children of this JVM, by PID.
+ *
+ * <p>Exited children are dropped as the registry grows: whenever it holds twice as many entries
+ * as were alive at the last pruning (and at least {@value #MIN_PRUNE_SIZE}), the exited ones
+ * go. That bounds the registry by what is alive, like removing each child on its exit event,
+ * without paying for an exit future (and the JDK's fork-join pool) on every spawn.
+ * {@code Process.isAlive()} reads a field the JDK's reaper thread sets: no system call.
  */
 public final class Registry {
-    private final ConcurrentHashMap<Long, Child> live = new ConcurrentHashMap<>();
-    private final AtomicLong recorded = new AtomicLong();
+    static final int MIN_PRUNE_SIZE = 64;
+
+    private final ConcurrentHashMap<Long, Child> children = new ConcurrentHashMap<>();
+    private final Object counts = new Object();
+    private long recorded;
+    private int pruneAt = MIN_PRUNE_SIZE;
 
     public void record(Child child) {
-        live.put(child.pid(), child);
-        recorded.incrementAndGet();
-        child.process().onExit().whenComplete(new Forget(child));
+        children.put(child.pid(), child);
+        boolean prune;
+        synchronized (counts) {
+            recorded++;
+            prune = children.size() >= pruneAt;
+        }
+        if (prune) {
+            int alive = prune();
+            synchronized (counts) {
+                pruneAt = Math.max(MIN_PRUNE_SIZE, 2 * alive);
+            }
+        }
     }
 
-    /** The children recorded and not yet seen to exit. */
+    /** Drops exited children; returns how many are left. */
+    private int prune() {
+        int alive = 0;
+        for (Iterator<Map.Entry<Long, Child>> it = children.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Child> e = it.next();
+            if (e.getValue().process().isAlive()) {
+                alive++;
+            } else {
+                it.remove();
+            }
+        }
+        return alive;
+    }
+
+    /** The children recorded and still alive. */
     public List<Child> live() {
-        return new ArrayList<>(live.values());
+        prune();
+        return new ArrayList<>(children.values());
     }
 
+    /** How many recorded children are alive. */
     public int liveCount() {
-        return live.size();
+        return prune();
+    }
+
+    /** How many entries the registry holds now, exited ones not yet pruned included. */
+    public int size() {
+        return children.size();
     }
 
     /** How many spawns were recorded in this JVM's life. */
     public long recordedCount() {
-        return recorded.get();
+        synchronized (counts) {
+            return recorded;
+        }
     }
 
-    /** The registered child by PID, or null. */
+    /** The recorded child by PID (alive or not yet pruned), or null. */
     public Child get(long pid) {
-        return live.get(pid);
-    }
-
-    private final class Forget implements BiConsumer<Process, Throwable> {
-        private final Child child;
-
-        Forget(Child child) {
-            this.child = child;
-        }
-
-        @Override
-        public void accept(Process process, Throwable failure) {
-            live.remove(child.pid(), child);
-        }
+        return children.get(pid);
     }
 }

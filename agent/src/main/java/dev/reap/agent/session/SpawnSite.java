@@ -1,31 +1,31 @@
 package dev.reap.agent.session;
 
-import java.util.function.Function;
-import java.util.stream.Stream;
-
 /**
- * Where a child was spawned: the first stack frame outside the JDK and the agent. The frame is
- * kept as found and formatted only when someone reads it, so a spawn pays for the walk alone.
+ * Where a child was spawned: the first stack frame outside the JDK and the agent.
+ *
+ * <p>A spawn only captures a {@link Throwable}: the JVM records its backtrace natively, which is
+ * cheap, and the frames are resolved to names only when someone reads the site (the exit summary,
+ * the report). {@code StackWalker} would cost less per deep walk but loads the stream framework on
+ * first use, milliseconds on the first spawn of every JVM.
  */
 public final class SpawnSite {
     public static final SpawnSite UNKNOWN = new SpawnSite(null, "an unknown place");
 
-    private static final StackWalker WALKER = StackWalker.getInstance();
-    private static final Function<Stream<StackWalker.StackFrame>, StackWalker.StackFrame> FIRST_USER_FRAME =
-            new FirstUserFrame();
+    private static final String RECORDER = "dev.reap.agent.spawn.SpawnRecorder";
+    private static final String SELF = "dev.reap.agent.session.SpawnSite";
 
-    private final StackWalker.StackFrame frame;
+    private final Throwable capture;
     private final String fixed;
+    private volatile String resolved;
 
-    private SpawnSite(StackWalker.StackFrame frame, String fixed) {
-        this.frame = frame;
+    private SpawnSite(Throwable capture, String fixed) {
+        this.capture = capture;
         this.fixed = fixed;
     }
 
-    /** The caller's site, walked from the current thread's stack. */
+    /** The caller's site, captured from the current thread's stack. */
     public static SpawnSite capture() {
-        StackWalker.StackFrame frame = WALKER.walk(FIRST_USER_FRAME);
-        return frame == null ? UNKNOWN : new SpawnSite(frame, null);
+        return new SpawnSite(new Throwable("spawn site"), null);
     }
 
     /** A site described in words, e.g. "before attach". */
@@ -33,16 +33,36 @@ public final class SpawnSite {
         return new SpawnSite(null, description);
     }
 
+    /** True when a frame of the user's code was found. */
     public boolean known() {
-        return frame != null;
+        return capture != null && firstUserFrame() != null;
     }
 
     /** {@code com.acme.ServerIT.start(ServerIT.java:42)} */
     @Override
     public String toString() {
-        if (frame == null) {
+        if (capture == null) {
             return fixed;
         }
+        String r = resolved;
+        if (r == null) {
+            StackTraceElement frame = firstUserFrame();
+            r = frame == null ? UNKNOWN.fixed : format(frame);
+            resolved = r;
+        }
+        return r;
+    }
+
+    private StackTraceElement firstUserFrame() {
+        for (StackTraceElement frame : capture.getStackTrace()) {
+            if (!isInternal(frame.getClassName())) {
+                return frame;
+            }
+        }
+        return null;
+    }
+
+    private static String format(StackTraceElement frame) {
         String file = frame.getFileName();
         int line = frame.getLineNumber();
         return frame.getClassName() + "." + frame.getMethodName() + "("
@@ -56,25 +76,6 @@ public final class SpawnSite {
      */
     static boolean isInternal(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
-                || className.startsWith("com.sun.") || className.equals(RECORDER) || className.startsWith(SELF);
-    }
-
-    private static final String RECORDER = "dev.reap.agent.spawn.SpawnRecorder";
-    private static final String SELF = SpawnSite.class.getName();
-
-    /** A named class, not a lambda: the first spawn must not pay for lambda bootstrap. */
-    private static final class FirstUserFrame
-            implements Function<Stream<StackWalker.StackFrame>, StackWalker.StackFrame> {
-        @Override
-        public StackWalker.StackFrame apply(Stream<StackWalker.StackFrame> frames) {
-            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
-            while (it.hasNext()) {
-                StackWalker.StackFrame f = it.next();
-                if (!isInternal(f.getClassName())) {
-                    return f;
-                }
-            }
-            return null;
-        }
+                || className.startsWith("com.sun.") || className.equals(RECORDER) || className.equals(SELF);
     }
 }
