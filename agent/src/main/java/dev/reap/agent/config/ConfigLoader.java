@@ -88,8 +88,8 @@ public final class ConfigLoader {
                 logLevel(raw.get(Key.LOG)),
                 path(raw.get(Key.REPORT)),
                 bool(raw.get(Key.STACKS)),
-                choice(raw.get(Key.LEAKS), Config.Leaks.class),
-                choice(raw.get(Key.SCOPE), Config.Scope.class));
+                choice(raw.get(Key.LEAKS), Config.Leaks.values()),
+                choice(raw.get(Key.SCOPE), Config.Scope.values()));
     }
 
     // ---- agent options: key=value[,key=value...] ----
@@ -299,9 +299,10 @@ public final class ConfigLoader {
         return raw.value.trim();
     }
 
-    private static <E extends Enum<E>> E choice(Raw raw, Class<E> type) throws ConfigException {
+    /** Takes the constants, not the class: getEnumConstants() is reflection, slow at start-up on JDK 18+. */
+    private static <E extends Enum<E>> E choice(Raw raw, E[] constants) throws ConfigException {
         StringBuilder accepted = new StringBuilder("one of ");
-        for (E e : type.getEnumConstants()) {
+        for (E e : constants) {
             if (e.ordinal() > 0) {
                 accepted.append(", ");
             }

@@ -6,7 +6,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** Finds, defines and connects {@code java.lang.ReapAgentBridge}. */
@@ -28,25 +28,25 @@ final class BridgeClass {
     }
 
     /**
-     * Defines the bridge in the boot loader, in {@code java.lang}. A private lookup into
-     * {@code java.lang} needs the package opened to the caller; it is opened only to the unnamed
-     * module of a throw-away loader holding {@link BridgeDefiner}, never to the host's class path.
+     * Defines the bridge in the boot loader, in {@code java.lang}, and connects its hooks. A
+     * private lookup into {@code java.lang} needs the package opened to the caller; it is opened
+     * only to the unnamed module of a throw-away loader holding {@link BridgeDefiner}, never to
+     * the host's class path. Initialising the definer does the rest (see there).
      */
-    @SuppressWarnings("unchecked")
-    static Class<?> define(Instrumentation instrumentation, byte[] bridge, byte[] definerBytes)
-            throws ReflectiveOperationException {
-        Class<?> definerClass = new IsolatedLoader().define(DEFINER, definerBytes);
+    static void defineAndConnect(Instrumentation instrumentation, Rewrite rewrite,
+                                 UnaryOperator<Map<String, String>> environmentHook,
+                                 BiConsumer<Process, ProcessBuilder> startHook) throws ClassNotFoundException {
+        IsolatedLoader loader = new IsolatedLoader(new Object[] {rewrite.bridge(), environmentHook, startHook});
+        Class<?> definer = loader.define(DEFINER, rewrite.definer());
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-                Map.of("java.lang", Set.of(definerClass.getModule())), Set.of(), Map.of());
-        Function<byte[], Class<?>> definer = (Function<byte[], Class<?>>) definerClass.getConstructor().newInstance();
-        return definer.apply(bridge);
+                Map.of("java.lang", Set.of(definer.getModule())), Set.of(), Map.of());
+        Class.forName(DEFINER, true, loader);
     }
 
-    /** Points the bridge's hooks at the agent. */
+    /** Points an already defined bridge's hooks at the agent (a second install in one JVM, tests). */
     static void connect(Class<?> bridge, UnaryOperator<Map<String, String>> environmentHook,
                         BiConsumer<Process, ProcessBuilder> startHook) throws ReflectiveOperationException {
-        bridge.getField("environmentHook").set(null, environmentHook);
-        bridge.getField("startHook").set(null, startHook);
+        bridge.getMethod("connect", UnaryOperator.class, BiConsumer.class).invoke(null, environmentHook, startHook);
     }
 
     static byte[] resource(String name) throws IOException {
@@ -58,10 +58,18 @@ final class BridgeClass {
         }
     }
 
-    /** A loader that sees only the JDK, for {@link BridgeDefiner}. */
-    private static final class IsolatedLoader extends ClassLoader {
-        IsolatedLoader() {
+    /** A loader that sees only the JDK, for {@link BridgeDefiner}; it hands the definer its inputs. */
+    private static final class IsolatedLoader extends ClassLoader implements Supplier<Object[]> {
+        private final Object[] inputs;
+
+        IsolatedLoader(Object[] inputs) {
             super("reap-agent-bridge-definer", null);
+            this.inputs = inputs;
+        }
+
+        @Override
+        public Object[] get() {
+            return inputs;
         }
 
         Class<?> define(String name, byte[] bytes) {

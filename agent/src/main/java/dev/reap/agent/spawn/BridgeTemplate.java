@@ -21,6 +21,12 @@ public final class BridgeTemplate {
     private BridgeTemplate() {
     }
 
+    /** Points the hooks at the agent. */
+    public static void connect(UnaryOperator<Map<String, String>> environment, BiConsumer<Process, ProcessBuilder> start) {
+        environmentHook = environment;
+        startHook = start;
+    }
+
     /** Called by {@code ProcessBuilder.start(Redirect[])} on the environment it passes on. */
     public static Map<String, String> environment(Map<String, String> environment) {
         UnaryOperator<Map<String, String>> hook = environmentHook;

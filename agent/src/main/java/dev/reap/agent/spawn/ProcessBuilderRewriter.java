@@ -63,8 +63,11 @@ public final class ProcessBuilderRewriter {
         return version > NEWEST_READABLE ? withClassVersion(rewritten, version) : rewritten;
     }
 
-    /** The bridge class file: the template renamed to {@link #BRIDGE}. */
-    public static byte[] bridge(byte[] template) {
+    /**
+     * A class file with every reference to the template renamed to {@link #BRIDGE}: the template
+     * itself becomes the bridge, and the definer's call to the template calls the bridge.
+     */
+    public static byte[] renameTemplate(byte[] template) {
         ClassReader reader = new ClassReader(template);
         ClassWriter writer = new ClassWriter(0);
         reader.accept(new ClassRemapper(writer, new SimpleRemapper(TEMPLATE, BRIDGE)), 0);

@@ -1,6 +1,5 @@
 package dev.reap.agent.spawn;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
@@ -26,7 +25,7 @@ import java.util.zip.CRC32;
  */
 public final class RewriteCache implements RewriteSource {
     private static final int MAGIC = 0x52454150; // "REAP"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final int MAX_PART = 1 << 22;
 
     private final File directory;
@@ -71,42 +70,49 @@ public final class RewriteCache implements RewriteSource {
         if (!entry.isFile()) {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new FileInputStream(entry))) {
-            byte[] all = in.readAllBytes();
-            if (all.length < 12) {
-                return null;
-            }
-            CRC32 crc = new CRC32();
-            crc.update(all, 0, all.length - 8);
-            long stored = 0;
-            for (int i = all.length - 8; i < all.length; i++) {
-                stored = stored << 8 | (all[i] & 0xff);
-            }
-            if (stored != crc.getValue()) {
-                return null;
-            }
-            DataInputStream data = new DataInputStream(new java.io.ByteArrayInputStream(all, 0, all.length - 8));
-            if (data.readInt() != MAGIC || data.readInt() != FORMAT) {
-                return null;
-            }
-            byte[] storedOriginal = part(data);
-            if (!Arrays.equals(storedOriginal, original)) {
-                return null;
-            }
-            return new Rewrite(part(data), part(data), part(data));
+        byte[] all;
+        try (FileInputStream in = new FileInputStream(entry)) {
+            all = in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             return null;
         }
+        // Parsed by hand: DataInputStream reads through VarHandles on recent JDKs, which costs
+        // milliseconds to initialise at start-up.
+        if (all.length < 16) {
+            return null;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        if (readLong(all, all.length - 8) != crc.getValue()
+                || readInt(all, 0) != MAGIC || readInt(all, 4) != FORMAT) {
+            return null;
+        }
+        byte[][] parts = new byte[4][];
+        int at = 8;
+        for (int i = 0; i < parts.length; i++) {
+            if (at + 4 > all.length - 8) {
+                return null;
+            }
+            int length = readInt(all, at);
+            at += 4;
+            if (length < 0 || length > MAX_PART || at + length > all.length - 8) {
+                return null;
+            }
+            parts[i] = Arrays.copyOfRange(all, at, at + length);
+            at += length;
+        }
+        if (!Arrays.equals(parts[0], original)) {
+            return null;
+        }
+        return new Rewrite(parts[1], parts[2], parts[3]);
     }
 
-    private static byte[] part(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > MAX_PART) {
-            throw new IOException("bad length " + length);
-        }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return bytes;
+    private static int readInt(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    private static long readLong(byte[] b, int at) {
+        return (readInt(b, at) & 0xffffffffL) << 32 | (readInt(b, at + 4) & 0xffffffffL);
     }
 
     private void write(File entry, byte[] original, Rewrite rewrite) {

@@ -18,8 +18,9 @@ public interface RewriteSource {
             if (processBuilder == null) {
                 return null;
             }
-            return new Rewrite(processBuilder, ProcessBuilderRewriter.bridge(BridgeClass.resource("BridgeTemplate.class")),
-                    BridgeClass.resource("BridgeDefiner.class"));
+            return new Rewrite(processBuilder,
+                    ProcessBuilderRewriter.renameTemplate(BridgeClass.resource("BridgeTemplate.class")),
+                    ProcessBuilderRewriter.renameTemplate(BridgeClass.resource("BridgeDefiner.class")));
         }
     }
 }

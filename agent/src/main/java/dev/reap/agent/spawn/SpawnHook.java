@@ -85,9 +85,10 @@ public final class SpawnHook {
         }
         Class<?> bridge = BridgeClass.existing();
         if (bridge == null) {
-            bridge = BridgeClass.define(instrumentation, rewrite.bridge(), rewrite.definer());
+            BridgeClass.defineAndConnect(instrumentation, rewrite, environmentHook, startHook);
+        } else {
+            BridgeClass.connect(bridge, environmentHook, startHook);
         }
-        BridgeClass.connect(bridge, environmentHook, startHook);
         hooked = true;
         return rewrite.processBuilder();
     }
