@@ -4,21 +4,20 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
-import dev.reap.agent.session.Registry;
-import dev.reap.agent.session.Session;
-import dev.reap.agent.shutdown.ExitReap;
-import dev.reap.agent.spawn.ChildTagger;
-import dev.reap.agent.spawn.RewriteCache;
 import dev.reap.agent.spawn.SpawnHook;
-import dev.reap.agent.spawn.SpawnRecorder;
 
 import java.lang.instrument.Instrumentation;
 
 /**
- * The agent's entry, for {@code -javaagent} (premain) and attach (agentmain). It does the least
- * it can at start-up: validate the configuration, register the {@code ProcessBuilder} transformer
- * (which works only when that class loads) and the shutdown hook. A second load in the same JVM
- * is a no-op.
+ * The agent's entry, for {@code -javaagent} (premain) and attach (agentmain).
+ *
+ * <p>Start-up does only what must happen before {@code main}: validate the configuration (a
+ * mistake stops the JVM, like a bad {@code -XX} flag) and register the {@code ProcessBuilder}
+ * transformer. Everything else (the session, the registry, the rewrite, the shutdown hook) is
+ * set up by {@link AgentRuntime} when the host's first spawn loads {@code ProcessBuilder}: a JVM
+ * that never spawns pays for nothing more. (Setting up on a thread of its own while {@code main}
+ * starts was measured: no faster on two cores, where the JIT already uses the other one.) A
+ * second load in the same JVM is a no-op.
  */
 public final class Agent {
     /** Guarded by the class: an AtomicBoolean would initialise VarHandles, milliseconds at start-up. */
@@ -35,13 +34,6 @@ public final class Agent {
 
     public static void agentmain(String options, Instrumentation instrumentation) {
         start(options, instrumentation, false);
-    }
-
-    /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */
-    private static void debug(String message) {
-        if (Log.debugEnabled()) {
-            Log.get(Agent.class).debug(message);
-        }
     }
 
     private static void start(String options, Instrumentation instrumentation, boolean atJvmStart) {
@@ -66,20 +58,13 @@ public final class Agent {
         }
         Log.setLevel(config.log());
         if (!config.enabled()) {
-            debug("disabled (reap.enabled=false)");
+            AgentRuntime.debug("disabled (reap.enabled=false)");
             return;
         }
-        if (SpawnHook.alreadyInstalled()) {
-            debug("already loaded in this JVM; nothing to do");
-            return;
-        }
-        Session session = Session.current(System.getenv());
-        Registry registry = new Registry();
-        SpawnHook.install(instrumentation, new ChildTagger(session.chain()),
-                new SpawnRecorder(registry, config.stacks()), RewriteCache.forThisAgent());
-        Runtime.getRuntime().addShutdownHook(new Thread(new ExitReap(registry, session, loader, config), "reap-agent-exit"));
-        if (Log.debugEnabled()) {
-            debug("session " + session.id() + " started (" + config + ")");
+        AgentRuntime runtime = new AgentRuntime(config, loader);
+        SpawnHook.install(instrumentation, runtime);
+        if (!atJvmStart) {
+            runtime.get();
         }
     }
 }

@@ -46,7 +46,7 @@ public final class ExitReap implements Runnable {
             if (registry.recordedCount() == 0) {
                 return;
             }
-            reap(currentConfig());
+            reap();
         } catch (Throwable t) {
             Logs.LOG.warn("reaping at exit failed", t);
         }
@@ -61,9 +61,17 @@ public final class ExitReap implements Runnable {
         }
     }
 
-    private void reap(Config config) throws Exception {
+    private void reap() throws Exception {
+        List<Target> found = new TargetCollector(registry, session).collect();
+        if (found.isEmpty() && atStart.report() == null && System.getProperty("reap.report") == null) {
+            return;
+        }
+        Config config = currentConfig();
+        List<Target> targets = new ArrayList<>();
         List<Target> excludedTargets = new ArrayList<>();
-        List<Target> targets = new TargetCollector(registry, session).collect(config, excludedTargets);
+        for (Target t : found) {
+            (config.excludes(t.commandLine()) ? excludedTargets : targets).add(t);
+        }
         List<Outcome> excluded = new ArrayList<>();
         for (Target t : excludedTargets) {
             excluded.add(Outcome.excluded(t));

@@ -1,6 +1,5 @@
 package dev.reap.agent.shutdown;
 
-import dev.reap.agent.config.Config;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
@@ -30,8 +29,8 @@ final class TargetCollector {
         this.session = session;
     }
 
-    /** The targets, in the order found; those matching {@code reap.exclude} go to {@code excluded}. */
-    List<Target> collect(Config config, List<Target> excluded) {
+    /** The targets, in the order found. */
+    List<Target> collect() {
         Map<Long, Target> found = new LinkedHashMap<>();
         List<Child> children = new ArrayList<>();
         for (Child c : registry.live()) {
@@ -44,11 +43,7 @@ final class TargetCollector {
         } else {
             collectFromHandles(children, found);
         }
-        List<Target> targets = new ArrayList<>();
-        for (Target t : found.values()) {
-            (config.excludes(t.commandLine()) ? excluded : targets).add(t);
-        }
-        return targets;
+        return new ArrayList<>(found.values());
     }
 
     private void collectFromProc(List<Child> children, Map<Long, Target> found) {

@@ -8,6 +8,7 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,17 +27,26 @@ public final class SpawnHook {
     private static final String TARGET = "java.lang.ProcessBuilder";
 
     private final Instrumentation instrumentation;
-    private final UnaryOperator<Map<String, String>> environmentHook;
-    private final BiConsumer<Process, ProcessBuilder> startHook;
-    private final RewriteSource rewrites;
+    private final Supplier<Connection> connection;
     private volatile boolean hooked;
 
-    private SpawnHook(Instrumentation instrumentation, UnaryOperator<Map<String, String>> environmentHook,
-                      BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
+    private SpawnHook(Instrumentation instrumentation, Supplier<Connection> connection) {
         this.instrumentation = instrumentation;
-        this.environmentHook = environmentHook;
-        this.startHook = startHook;
-        this.rewrites = rewrites;
+        this.connection = connection;
+    }
+
+    /** What the rewritten {@code ProcessBuilder} is connected to, and where its rewrite comes from. */
+    public static final class Connection {
+        final UnaryOperator<Map<String, String>> environmentHook;
+        final BiConsumer<Process, ProcessBuilder> startHook;
+        final RewriteSource rewrites;
+
+        public Connection(UnaryOperator<Map<String, String>> environmentHook,
+                          BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
+            this.environmentHook = environmentHook;
+            this.startHook = startHook;
+            this.rewrites = rewrites;
+        }
     }
 
     /** True when an agent (this one or another copy) already hooked this JVM. */
@@ -44,9 +54,13 @@ public final class SpawnHook {
         return BridgeClass.existing() != null;
     }
 
-    public static SpawnHook install(Instrumentation instrumentation, UnaryOperator<Map<String, String>> environmentHook,
-                                    BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
-        SpawnHook hook = new SpawnHook(instrumentation, environmentHook, startHook, rewrites);
+    /**
+     * Registers the transformer. The connection is asked for when {@code ProcessBuilder} passes
+     * through (at once, by retransformation, when it is loaded already), so whatever it takes to
+     * make runs off the start-up path; it may answer null to leave {@code ProcessBuilder} alone.
+     */
+    public static SpawnHook install(Instrumentation instrumentation, Supplier<Connection> connection) {
+        SpawnHook hook = new SpawnHook(instrumentation, connection);
         instrumentation.addTransformer(hook.new Transformer(), true);
         Class<?> loaded = loadedProcessBuilder(instrumentation);
         if (loaded != null) {
@@ -57,6 +71,13 @@ public final class SpawnHook {
             }
         }
         return hook;
+    }
+
+    /** Installs with a ready connection. */
+    public static SpawnHook install(Instrumentation instrumentation, UnaryOperator<Map<String, String>> environmentHook,
+                                    BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
+        Connection ready = new Connection(environmentHook, startHook, rewrites);
+        return install(instrumentation, new Ready(ready));
     }
 
     /** True once {@code ProcessBuilder} runs the rewritten code. */
@@ -76,7 +97,11 @@ public final class SpawnHook {
     }
 
     private byte[] rewrite(byte[] original) throws Exception {
-        Rewrite rewrite = rewrites.rewrite(original);
+        Connection c = connection.get();
+        if (c == null) {
+            return null;
+        }
+        Rewrite rewrite = c.rewrites.rewrite(original);
         if (rewrite == null) {
             Logs.LOG.warn("cannot hook ProcessBuilder on this JDK ({} {}): its start method has an unknown shape;"
                     + " children will not be recorded. Please report it.",
@@ -85,12 +110,25 @@ public final class SpawnHook {
         }
         Class<?> bridge = BridgeClass.existing();
         if (bridge == null) {
-            BridgeClass.defineAndConnect(instrumentation, rewrite, environmentHook, startHook);
+            BridgeClass.defineAndConnect(instrumentation, rewrite, c.environmentHook, c.startHook);
         } else {
-            BridgeClass.connect(bridge, environmentHook, startHook);
+            BridgeClass.connect(bridge, c.environmentHook, c.startHook);
         }
         hooked = true;
         return rewrite.processBuilder();
+    }
+
+    private static final class Ready implements Supplier<Connection> {
+        private final Connection connection;
+
+        Ready(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public Connection get() {
+            return connection;
+        }
     }
 
     private final class Transformer implements ClassFileTransformer {

@@ -1,0 +1,64 @@
+package dev.reap.agent;
+
+import dev.reap.agent.config.Config;
+import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.log.Log;
+import dev.reap.agent.session.Registry;
+import dev.reap.agent.session.Session;
+import dev.reap.agent.shutdown.ExitReap;
+import dev.reap.agent.spawn.ChildTagger;
+import dev.reap.agent.spawn.RewriteCache;
+import dev.reap.agent.spawn.SpawnHook;
+import dev.reap.agent.spawn.SpawnRecorder;
+
+import java.util.function.Supplier;
+
+/**
+ * The agent's session in this JVM, set up once, when the transformer first needs it: when the
+ * host's first spawn loads {@code ProcessBuilder}, at attach, or at premain when another agent
+ * had loaded {@code ProcessBuilder} already.
+ */
+final class AgentRuntime implements Supplier<SpawnHook.Connection> {
+    private final Config config;
+    private final ConfigLoader loader;
+    private SpawnHook.Connection connection;
+    private boolean setUp;
+
+    AgentRuntime(Config config, ConfigLoader loader) {
+        this.config = config;
+        this.loader = loader;
+    }
+
+    @Override
+    public synchronized SpawnHook.Connection get() {
+        if (setUp) {
+            return connection;
+        }
+        setUp = true;
+        if (SpawnHook.alreadyInstalled()) {
+            debug("already loaded in this JVM; nothing to do");
+            return null;
+        }
+        Session session = Session.current(System.getenv());
+        Registry registry = new Registry();
+        connection = new SpawnHook.Connection(new ChildTagger(session.chain()),
+                new SpawnRecorder(registry, config.stacks()), RewriteCache.forThisAgent());
+        try {
+            Runtime.getRuntime().addShutdownHook(
+                    new Thread(new ExitReap(registry, session, loader, config), "reap-agent-exit"));
+        } catch (IllegalStateException shuttingDown) {
+            // the host is already exiting: nothing was spawned through us, nothing to reap
+        }
+        if (Log.debugEnabled()) {
+            debug("session " + session.id() + " started (" + config + ")");
+        }
+        return connection;
+    }
+
+    /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */
+    static void debug(String message) {
+        if (Log.debugEnabled()) {
+            Log.get(Agent.class).debug(message);
+        }
+    }
+}
