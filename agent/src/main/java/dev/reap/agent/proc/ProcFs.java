@@ -49,26 +49,13 @@ public final class ProcFs {
     }
 
     /**
-     * The signals {@code pid} ignores ({@code SigIgn} of {@code /proc/<pid>/status}): bit
-     * {@code n-1} stands for signal {@code n}. 0 when unknown.
+     * The signals {@code pid} ignores, from field 33 of its stat (the mask of {@code SigIgn} in
+     * {@code status} for signals 1 to 31, all a ladder may use, in a file a quarter the size):
+     * bit {@code n-1} stands for signal {@code n}. 0 when unknown.
      */
     public static long ignoredSignals(long pid) {
-        byte[] bytes = read("/proc/" + pid + "/status", 4096);
-        if (bytes == null) {
-            return 0;
-        }
-        String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        int at = text.indexOf("\nSigIgn:");
-        if (at < 0) {
-            return 0;
-        }
-        int start = at + "\nSigIgn:".length();
-        int end = text.indexOf('\n', start);
-        try {
-            return Long.parseUnsignedLong(text.substring(start, end < 0 ? text.length() : end).trim(), 16);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        ProcStat stat = stat(pid);
+        return stat == null ? 0 : stat.ignoredSignals();
     }
 
     /** The command line with arguments joined by spaces, or null (gone, unreadable, or a kernel thread). */

@@ -9,12 +9,18 @@ public final class ProcStat {
     private final long parentPid;
     private final char state;
     private final long startTicks;
+    private final long ignoredSignals;
 
     public ProcStat(long pid, long parentPid, char state, long startTicks) {
+        this(pid, parentPid, state, startTicks, 0);
+    }
+
+    public ProcStat(long pid, long parentPid, char state, long startTicks, long ignoredSignals) {
         this.pid = pid;
         this.parentPid = parentPid;
         this.state = state;
         this.startTicks = startTicks;
+        this.ignoredSignals = ignoredSignals;
     }
 
     public long pid() { return pid; }
@@ -24,6 +30,9 @@ public final class ProcStat {
     public char state() { return state; }
 
     public long startTicks() { return startTicks; }
+
+    /** The signals it ignores (field 33, {@code sigignore}): bit {@code n-1} stands for signal {@code n}. */
+    public long ignoredSignals() { return ignoredSignals; }
 
     /** A zombie has exited; only its parent's wait is missing. */
     public boolean exited() {
@@ -39,13 +48,15 @@ public final class ProcStat {
         if (close < 0 || close + 2 >= text.length()) {
             return null;
         }
-        // after ")": field 3 (state) is index 0, field 4 (ppid) index 1, field 22 (starttime) index 19
+        // after ")": field 3 (state) is index 0, field 4 (ppid) index 1, field 22 (starttime)
+        // index 19, field 33 (sigignore) index 30
         long parent = -1;
         long start = -1;
+        long ignored = 0;
         char state = 0;
         int index = 0;
         int at = close + 2;
-        while (at <= text.length() && index <= 19) {
+        while (at <= text.length() && index <= 30) {
             int end = text.indexOf(' ', at);
             if (end < 0) {
                 end = text.length();
@@ -56,6 +67,8 @@ public final class ProcStat {
                 parent = parseLong(text, at, end);
             } else if (index == 19) {
                 start = parseLong(text, at, end);
+            } else if (index == 30) {
+                ignored = Math.max(0, parseLong(text, at, end));
             }
             index++;
             at = end + 1;
@@ -63,7 +76,7 @@ public final class ProcStat {
         if (state == 0 || parent < 0 || start < 0) {
             return null;
         }
-        return new ProcStat(pid, parent, state, start);
+        return new ProcStat(pid, parent, state, start, ignored);
     }
 
     /** The digits of text[from, to) as a number, -1 when they are not digits. */

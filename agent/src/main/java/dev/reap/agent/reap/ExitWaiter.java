@@ -4,16 +4,17 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Waits until processes exit or a deadline passes. Children wake it through their exit events;
- * other processes have none a JVM can wait on without native code (the JDK's own
- * {@code onExit} polls non-children every 300 ms or more), so they are checked in {@code /proc}
- * on a short backoff: 1, 2, 4, 8, then every 10 ms. A cooperative process costs milliseconds.
+ * Waits until processes exit or a deadline passes.
+ *
+ * <p>Processes are checked on a short backoff (1, 2, 4, 8, then every 10 ms): a child through
+ * the JDK or as a zombie in {@code /proc}, any other process in {@code /proc} (it has no exit
+ * event a JVM can wait on without native code: the JDK's own {@code onExit} polls non-children
+ * every 300 ms or more). Between checks it waits on a child with
+ * {@link Process#waitFor(long, TimeUnit)}, which the JDK's reaper thread wakes at once. A
+ * cooperative process costs milliseconds, not a poll interval.
  */
 final class ExitWaiter {
     private static final long MAX_POLL_MILLIS = 10;
@@ -26,54 +27,45 @@ final class ExitWaiter {
         List<Target> waiting = new ArrayList<>(pending);
         long pollMillis = 1;
         while (true) {
+            // Each pass stops at the first process still alive: it must be waited for anyway,
+            // and a pass over all would read /proc for every one while they are all exiting.
+            Target firstAlive = null;
             for (Iterator<Target> it = waiting.iterator(); it.hasNext(); ) {
                 Target t = it.next();
-                if (!t.isAlive()) {
-                    gone.put(t, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-                    it.remove();
+                if (t.isAlive()) {
+                    firstAlive = t;
+                    break;
                 }
+                gone.put(t, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+                it.remove();
             }
             long remaining = deadlineNanos - System.nanoTime();
-            if (waiting.isEmpty() || remaining <= 0) {
+            if (waiting.isEmpty()) {
                 return;
             }
-            long waitNanos = Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(pollMillis));
-            List<CompletableFuture<?>> events = new ArrayList<>();
-            boolean allChildren = true;
-            for (Target t : waiting) {
-                CompletableFuture<?> event = t.exitEvent();
-                if (event != null) {
-                    events.add(event);
-                } else {
-                    allChildren = false;
+            if (remaining <= 0) {
+                // the deadline passed: one full pass records every process behind the first live one
+                for (Target t : waiting) {
+                    if (!t.isAlive()) {
+                        gone.put(t, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+                    }
                 }
-            }
-            if (allChildren) {
-                // all are our children: sleep until one of them exits, however long that takes
-                waitNanos = remaining;
-            } else {
-                pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
-            }
-            if (!sleep(events, waitNanos)) {
                 return;
             }
-        }
-    }
-
-    /** @return false when interrupted */
-    private static boolean sleep(List<CompletableFuture<?>> events, long nanos) {
-        try {
-            if (events.isEmpty()) {
-                TimeUnit.NANOSECONDS.sleep(nanos);
-            } else {
-                CompletableFuture.anyOf(events.toArray(new CompletableFuture<?>[0])).get(nanos, TimeUnit.NANOSECONDS);
+            // children too are polled (as zombies, see Target.hasExited), but their wait also
+            // ends the moment the JDK reaps the first of them
+            long waitNanos = Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(pollMillis));
+            try {
+                if (firstAlive != null && firstAlive.process() != null) {
+                    firstAlive.process().waitFor(waitNanos, TimeUnit.NANOSECONDS);
+                } else {
+                    TimeUnit.NANOSECONDS.sleep(waitNanos);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
         }
     }
 }

@@ -52,15 +52,18 @@ public final class Reaper {
             long wait = last ? TimeUnit.MILLISECONDS.toNanos(AFTER_KILL_MILLIS) : ladder.grace().toNanos();
             Map<Target, Long> gone = new LinkedHashMap<>();
             waiter.await(signalled, System.nanoTime() + wait, start, gone);
+            java.util.Set<Target> signalledSet = new java.util.HashSet<>(signalled);
             for (Target t : new ArrayList<>(remaining)) {
                 Long after = gone.get(t);
-                if (after == null && !signalled.contains(t) && !t.isAlive()) {
+                if (after == null && !signalledSet.contains(t) && !t.isAlive()) {
                     after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 }
                 if (after != null) {
                     outcomes.put(t, new Outcome(t, Outcome.Kind.ENDED, signal, after));
                     remaining.remove(t);
-                    LOG.debug("{} ended on {} after {}ms", t, signal.fullName(), after);
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("{} ended on {} after {}ms", t, signal.fullName(), after);
+                    }
                 }
             }
         }

@@ -78,7 +78,15 @@ final class Signaller {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             Process kill = OwnSpawns.start(builder);
-            if (!kill.waitFor(KILL_COMMAND_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+            // exited once it is a zombie: the JDK's reaper thread may be slow to notice while
+            // the children it has just signalled exit all at once
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_COMMAND_TIMEOUT_MILLIS);
+            long poll = 1;
+            while (!Target.hasExited(kill) && System.nanoTime() < deadline) {
+                kill.waitFor(poll, TimeUnit.MILLISECONDS);
+                poll = Math.min(10, poll * 2);
+            }
+            if (!Target.hasExited(kill)) {
                 kill.destroyForcibly();
             }
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package dev.reap.agent.reap;
 import dev.reap.agent.proc.ProcFs;
 
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One process to reap, named so that a reused PID is never mistaken for it: a child by the JDK's
@@ -17,7 +16,6 @@ public final class Target {
     private final ProcessHandle handle;
     private final String commandLine;
     private final Object origin;
-    private CompletableFuture<?> exit;
 
     private Target(long pid, long startTicks, Process process, ProcessHandle handle, String commandLine, Object origin) {
         this.pid = pid;
@@ -56,7 +54,7 @@ public final class Target {
     /** True while this very process has not exited (a zombie has). */
     public boolean isAlive() {
         if (process != null) {
-            return process.isAlive();
+            return !hasExited(process);
         }
         if (handle != null) {
             return handle.isAlive();
@@ -64,10 +62,27 @@ public final class Target {
         return ProcFs.isAlive(pid, startTicks);
     }
 
+    /**
+     * True once a child has exited: the JDK says so, or {@code /proc} shows it a zombie (the
+     * JDK's reaper thread has not waited for it yet; when many children exit at once, that
+     * takes a while on a busy machine). While the JDK has not waited for it, its PID cannot be
+     * reused, so the {@code /proc} entry is the child's own.
+     */
+    static boolean hasExited(Process process) {
+        if (!process.isAlive()) {
+            return true;
+        }
+        if (!ProcFs.available()) {
+            return false;
+        }
+        dev.reap.agent.proc.ProcStat stat = ProcFs.stat(process.pid());
+        return stat == null || stat.exited();
+    }
+
     /** The handle to signal through, if this is still the same process. */
     Optional<ProcessHandle> handleIfSame() {
         if (process != null) {
-            return process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty();
+            return hasExited(process) ? Optional.empty() : Optional.of(process.toHandle());
         }
         if (handle != null) {
             return handle.isAlive() ? Optional.of(handle) : Optional.empty();
@@ -79,15 +94,9 @@ public final class Target {
         return ProcessHandle.of(pid);
     }
 
-    /** An event that completes when a child exits; null for processes that are not our children. */
-    CompletableFuture<?> exitEvent() {
-        if (process == null) {
-            return null;
-        }
-        if (exit == null) {
-            exit = process.onExit();
-        }
-        return exit;
+    /** The JDK's own handle on this process when it is a child of this JVM, else null. */
+    Process process() {
+        return process;
     }
 
     @Override

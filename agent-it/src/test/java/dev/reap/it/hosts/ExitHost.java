@@ -1,0 +1,36 @@
+package dev.reap.it.hosts;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Spawns N children of a kind, prints {@code ready} and returns from main: the time from
+ * {@code ready} to the JVM's end is its exit time. Kinds: sleep (ends on SIGINT), stubborn
+ * (handles INT and TERM and never exits).
+ */
+public final class ExitHost {
+    private ExitHost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = Integer.parseInt(args[0]);
+        String kind = args[1];
+        List<Process> children = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ProcessBuilder b = "stubborn".equals(kind)
+                    ? new ProcessBuilder("sh", "-c", "trap : INT TERM; echo up; while :; do sleep 0.05; done")
+                    : new ProcessBuilder("sleep", "600");
+            children.add(b.redirectErrorStream(true).start());
+        }
+        if ("stubborn".equals(kind)) {
+            for (Process p : children) {
+                p.getInputStream().read(); // its traps are set once it prints
+            }
+        }
+        for (Process p : children) {
+            System.out.println("child " + p.pid());
+        }
+        System.out.println("ready");
+        System.out.flush();
+    }
+}
