@@ -82,7 +82,9 @@ public final class Target {
     /** The handle to signal through, if this is still the same process. */
     Optional<ProcessHandle> handleIfSame() {
         if (process != null) {
-            return hasExited(process) ? Optional.empty() : Optional.of(process.toHandle());
+            // the JDK has not waited for it, so the PID is still this child's (a zombie's at
+            // worst, which a signal leaves unharmed): no /proc read needed
+            return process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty();
         }
         if (handle != null) {
             return handle.isAlive() ? Optional.of(handle) : Optional.empty();
