@@ -80,6 +80,16 @@ public final class ProcFs {
     /** The value of one variable in the process's environment, or null (absent, gone, or unreadable). */
     public static String environmentVariable(long pid, String name) {
         byte[] bytes = read("/proc/" + pid + "/environ", 1 << 20);
+        // A process in the middle of exec reads as an empty environment for a moment: look again.
+        for (int retry = 0; bytes != null && bytes.length == 0 && retry < 20; retry++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            bytes = read("/proc/" + pid + "/environ", 1 << 20);
+        }
         return bytes == null ? null : findVariable(bytes, name);
     }
 

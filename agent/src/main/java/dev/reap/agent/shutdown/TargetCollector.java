@@ -21,6 +21,8 @@ import java.util.Optional;
  * started). Only processes started after this JVM can carry its tag, so older ones are not read.
  */
 final class TargetCollector {
+    private static final long KTHREADD = 2;
+
     private final Registry registry;
     private final Session session;
 
@@ -58,8 +60,9 @@ final class TargetCollector {
             }
         }
         for (ProcStat stat : table.all()) {
+            // kernel threads (kthreadd, PID 2, and its children) have no environment to read
             if (stat.startTicks() < session.startTime() || stat.pid() == session.pid() || stat.exited()
-                    || found.containsKey(stat.pid())) {
+                    || stat.pid() == KTHREADD || stat.parentPid() == KTHREADD || found.containsKey(stat.pid())) {
                 continue;
             }
             if (session.tags(ProcFs.environmentVariable(stat.pid(), Session.TAG))) {
