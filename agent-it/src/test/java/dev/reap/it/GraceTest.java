@@ -16,12 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A child that handles both polite signals and never exits gets the full grace on each rung, then KILL. */
 class GraceTest extends HostTest {
-    static List<Integer> jdks() {
-        return Jdk.WANTED;
-    }
-
     @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
+    @MethodSource(Jdk.EVERY)
     void stubbornChildGetsEachGraceThenKill(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("grace=1s").start(ZooHost.class, "return", dir.toString(), "stubborn");
         long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);

@@ -15,12 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A host with its own Byte Buddy and SLF4J, of other versions, works unchanged beside the agent. */
 class HostLibrariesTest extends HostTest {
-    static List<Integer> jdks() {
-        return Jdk.WANTED;
-    }
-
     @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
+    @MethodSource(Jdk.EVERY)
     void hostsOwnByteBuddyAndSlf4jAreUntouched(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent().withLibraries().start(LibrariesHost.class);
         List<String> out = host.linesUntil("ready", Duration.ofSeconds(30));

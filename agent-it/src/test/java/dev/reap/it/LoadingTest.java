@@ -17,12 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Loading the agent: silent, idempotent, switchable off. */
 class LoadingTest extends HostTest {
-    static List<Integer> jdks() {
-        return Jdk.WANTED;
-    }
-
     @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
+    @MethodSource(Jdk.EVERY)
     void loadingPrintsNothingAtAll(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent().start(SpawnOnceHost.class);
         assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
@@ -31,7 +27,7 @@ class LoadingTest extends HostTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
+    @MethodSource(Jdk.EVERY)
     void loadingTwiceIsANoOpTheSecondTime(int major) throws Exception {
         Host host = host(Jdk.require(major))
                 .env("JAVA_TOOL_OPTIONS", "-javaagent:" + Host.AGENT_JAR + "=log=debug")
@@ -44,7 +40,7 @@ class LoadingTest extends HostTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
+    @MethodSource(Jdk.EVERY)
     void disabledAgentLeavesChildrenAlive(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("enabled=false").start(ZooHost.class, "return", dir.toString(), "plain");
         long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
@@ -60,7 +56,7 @@ class LoadingTest extends HostTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
+    @MethodSource(Jdk.EVERY)
     void excludedProcessesAreNeverSignalled(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("exclude=^sleep 600$").start(ZooHost.class, "return", dir.toString(), "plain");
         long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
@@ -74,7 +70,7 @@ class LoadingTest extends HostTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @MethodSource("jdks")
+    @MethodSource(Jdk.EVERY)
     void exitKeysSetAfterStartUpAreHonoured(int major) throws Exception {
         // a property set on the command line stands in for Surefire's systemPropertyVariables,
         // which are set after premain: reap.signals is read again at exit

@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assumptions.abort;
  */
 public final class Jdk {
     public static final List<Integer> WANTED = List.of(17, 25);
+    /** For {@code @MethodSource(Jdk.EVERY)}: one run per wanted major version. */
+    public static final String EVERY = "dev.reap.it.support.Jdk#wanted";
 
     private final int major;
     private final Path home;
@@ -26,6 +28,11 @@ public final class Jdk {
     private Jdk(int major, Path home) {
         this.major = major;
         this.home = home;
+    }
+
+    /** The major versions to run on (see {@link #EVERY}). */
+    public static List<Integer> wanted() {
+        return WANTED;
     }
 
     public int major() { return major; }
