@@ -55,6 +55,7 @@ class ExitPathsTest extends HostTest {
         assertThat(spawned.keySet()).containsAll(KINDS);
         spawned.forEach((kind, p) -> assertThat(Proc.alive(p[0], p[1])).as("%s alive before the end", kind).isTrue());
 
+        host.send("go");
         if (end.startsWith("SIG")) {
             host.signal(end.substring(3));
         }

@@ -21,6 +21,7 @@ class GraceTest extends HostTest {
     void stubbornChildGetsEachGraceThenKill(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("grace=1s").start(ZooHost.class, "return", dir.toString(), "stubborn");
         long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        host.send("go");
         long ticks = Proc.startTicks(pid);
         long readyAt = System.nanoTime();
         assertThat(host.awaitExit(Duration.ofSeconds(20))).isZero();

@@ -44,6 +44,7 @@ class LoadingTest extends HostTest {
     void disabledAgentLeavesChildrenAlive(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("enabled=false").start(ZooHost.class, "return", dir.toString(), "plain");
         long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        host.send("go");
         long ticks = Proc.startTicks(pid);
         assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
         try {
@@ -60,6 +61,7 @@ class LoadingTest extends HostTest {
     void excludedProcessesAreNeverSignalled(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("exclude=^sleep 600$").start(ZooHost.class, "return", dir.toString(), "plain");
         long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        host.send("go");
         long ticks = Proc.startTicks(pid);
         assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
         try {
@@ -77,6 +79,7 @@ class LoadingTest extends HostTest {
         Host host = host(Jdk.require(major)).agent().jvmOption("-Dreap.signals=TERM,KILL")
                 .start(ZooHost.class, "return", dir.toString(), "recorder");
         host.linesUntil("ready", Duration.ofSeconds(30));
+        host.send("go");
         assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
         assertThat(read(dir.resolve("recorder")).trim()).isEqualTo("TERM");
     }

@@ -16,6 +16,7 @@ import java.util.List;
  * process the test must see end, then {@code ready}, then ends as asked, cleaning up nothing.
  *
  * <p>Usage: {@code ZooHost <end> <dir> <kind>...}; end: return, exit3, throw, wait (for a signal).
+ * After {@code ready} it waits for one line on stdin (or its end) before it ends.
  * Kinds that record signals append the signal's name to {@code <dir>/<kind>}:
  * <ul>
  *   <li>plain: {@code sleep 600}</li>
@@ -81,6 +82,8 @@ public final class ZooHost {
         }
         System.out.println("ready");
         System.out.flush();
+        // the test checks the children are alive, then says "go": ending earlier would race it
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         switch (end) {
             case "return":
                 return;
