@@ -80,9 +80,7 @@ public final class ExitBench {
     }
 
     private static long spawnLoop(String home, String classes, String agent, int n) throws Exception {
-        List<String> cmd = agent == null
-                ? Harness.java(home, "-cp", classes, SpawnLoopHost.class.getName(), Integer.toString(n))
-                : Harness.java(home, agent, "-cp", classes, SpawnLoopHost.class.getName(), Integer.toString(n));
+        List<String> cmd = Harness.host(home, agent, classes, SpawnLoopHost.class.getName(), Integer.toString(n));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         p.waitFor();
@@ -91,9 +89,7 @@ public final class ExitBench {
 
     /** Nanoseconds from the host's "ready" to its exit; kills whatever it left behind. */
     private static long exit(String home, String classes, String agent, int n, String kind) throws Exception {
-        List<String> cmd = agent == null
-                ? Harness.java(home, "-cp", classes, ExitHost.class.getName(), Integer.toString(n), kind)
-                : Harness.java(home, agent, "-cp", classes, ExitHost.class.getName(), Integer.toString(n), kind);
+        List<String> cmd = Harness.host(home, agent, classes, ExitHost.class.getName(), Integer.toString(n), kind);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<Long> pids = new ArrayList<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

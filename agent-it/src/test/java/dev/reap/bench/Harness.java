@@ -77,6 +77,17 @@ final class Harness {
         return jar;
     }
 
+    /** {@code java [agentOption] -cp classes main args...}; no agent option when it is null. */
+    static List<String> host(String javaHome, String agentOption, String classes, String main, String... args) {
+        List<String> command = java(javaHome);
+        if (agentOption != null) {
+            command.add(agentOption);
+        }
+        command.addAll(Arrays.asList("-cp", classes, main));
+        command.addAll(Arrays.asList(args));
+        return command;
+    }
+
     static List<String> java(String javaHome, String... args) {
         List<String> command = new ArrayList<>();
         command.add(javaHome + File.separator + "bin" + File.separator + "java");

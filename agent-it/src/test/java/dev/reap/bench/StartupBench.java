@@ -35,9 +35,9 @@ public final class StartupBench {
         String main = SpawnOnceHost.class.getName();
         for (String home : homes) {
             Map<String, List<String>> variants = new LinkedHashMap<>();
-            variants.put("bare", Harness.java(home, "-cp", classes, main));
-            variants.put("noop-agent", Harness.java(home, "-javaagent:" + noop, "-cp", classes, main));
-            agents.forEach((name, jar) -> variants.put(name, Harness.java(home, "-javaagent:" + jar, "-cp", classes, main)));
+            variants.put("bare", Harness.host(home, null, classes, main));
+            variants.put("noop-agent", Harness.host(home, "-javaagent:" + noop, classes, main));
+            agents.forEach((name, jar) -> variants.put(name, Harness.host(home, "-javaagent:" + jar, classes, main)));
             Map<String, Double> ms = Harness.alternate(variants, rounds);
             System.out.printf("%s  (%d rounds, medians)%n", home, rounds);
             double noopMs = ms.get("noop-agent");

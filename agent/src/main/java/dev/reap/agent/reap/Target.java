@@ -1,6 +1,7 @@
 package dev.reap.agent.reap;
 
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
 
 import java.util.Optional;
 
@@ -75,7 +76,7 @@ public final class Target {
         if (!ProcFs.available()) {
             return false;
         }
-        dev.reap.agent.proc.ProcStat stat = ProcFs.stat(process.pid());
+        ProcStat stat = ProcFs.stat(process.pid());
         return stat == null || stat.exited();
     }
 

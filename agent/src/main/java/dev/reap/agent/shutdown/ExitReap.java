@@ -3,6 +3,7 @@ package dev.reap.agent.shutdown;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.config.Key;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
@@ -63,7 +64,8 @@ public final class ExitReap implements Runnable {
 
     private void reap() throws Exception {
         List<Target> found = new TargetCollector(registry, session).collect();
-        if (found.isEmpty() && atStart.report() == null && System.getProperty("reap.report") == null) {
+        // nothing to reap and no report wanted: skip re-reading the configuration
+        if (found.isEmpty() && atStart.report() == null && System.getProperty(Key.REPORT.property()) == null) {
             return;
         }
         Config config = currentConfig();
@@ -76,9 +78,6 @@ public final class ExitReap implements Runnable {
         for (Target t : excludedTargets) {
             excluded.add(Outcome.excluded(t));
             Logs.LOG.debug("leaving {} alone: it matches reap.exclude", t);
-        }
-        if (targets.isEmpty() && excluded.isEmpty() && config.report() == null) {
-            return;
         }
         ReapResult result = new Reaper().reap(targets, config.ladder());
         String summary = Summary.reaped(result);
