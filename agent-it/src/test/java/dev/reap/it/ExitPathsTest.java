@@ -4,17 +4,14 @@ import dev.reap.it.hosts.ZooHost;
 import dev.reap.it.support.Host;
 import dev.reap.it.support.HostTest;
 import dev.reap.it.support.Jdk;
-import dev.reap.it.support.Proc;
+import dev.reap.it.support.Zoo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,9 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * first signal each child sees is SIGINT, and the JVM's own exit status is unchanged.
  */
 class ExitPathsTest extends HostTest {
-    private static final List<String> KINDS = List.of("plain", "deaf", "recorder", "grandchild", "daemon", "jvm");
-    /** The kinds that record the signals they see (the others cannot, or ignore SIGINT). */
-    private static final List<String> RECORDING = List.of("recorder", "grandchild", "daemon", "jvm");
+    private static final List<String> KINDS = Zoo.KINDS;
 
     static Stream<Arguments> endings() {
         List<Arguments> cases = new ArrayList<>();
@@ -46,14 +41,7 @@ class ExitPathsTest extends HostTest {
         args.addAll(KINDS);
         Host host = host(jdk).agent("grace=2s").start(ZooHost.class, args.toArray(new String[0]));
 
-        Map<String, long[]> spawned = new LinkedHashMap<>();
-        for (String line : host.linesUntil("ready", Duration.ofSeconds(30))) {
-            String[] kindAndPid = line.split(" ");
-            long pid = Long.parseLong(kindAndPid[1]);
-            spawned.put(kindAndPid[0], new long[] {pid, Proc.startTicks(pid)});
-        }
-        assertThat(spawned.keySet()).containsAll(KINDS);
-        spawned.forEach((kind, p) -> assertThat(Proc.alive(p[0], p[1])).as("%s alive before the end", kind).isTrue());
+        Zoo zoo = Zoo.ready(host, dir, KINDS);
 
         host.send("go");
         if (end.startsWith("SIG")) {
@@ -62,16 +50,8 @@ class ExitPathsTest extends HostTest {
         int status = host.awaitExit(Duration.ofSeconds(30));
 
         assertThat(status).as("the JVM's own exit status; stderr:%n%s", host.stderr()).isEqualTo(expectedStatus(end));
-        for (Map.Entry<String, long[]> e : spawned.entrySet()) {
-            long[] p = e.getValue();
-            assertThat(eventually(Duration.ofSeconds(2), () -> !Proc.alive(p[0], p[1])))
-                    .as("%s (pid %d) survived its JVM; stderr:%n%s", e.getKey(), p[0], host.stderr()).isTrue();
-        }
-        for (String kind : RECORDING) {
-            List<String> seen = Files.readAllLines(dir.resolve(kind));
-            assertThat(seen).as("signals %s saw", kind).isNotEmpty();
-            assertThat(seen.get(0)).as("first signal %s saw", kind).isEqualTo("INT");
-        }
+        zoo.allEndWithin(Duration.ofSeconds(2));
+        zoo.sigintCameFirst();
         assertThat(host.stderr()).contains("[reap] reaped ");
     }
 

@@ -4,7 +4,9 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.spawn.SpawnHook;
+import dev.reap.agent.sweep.StartupSweep;
 
 import java.lang.instrument.Instrumentation;
 
@@ -63,6 +65,9 @@ public final class Agent {
         }
         AgentRuntime runtime = new AgentRuntime(config, loader);
         SpawnHook.install(instrumentation, runtime);
+        if (config.sweep() && ProcFs.available()) {
+            StartupSweep.start(config, ProcFs.self().pid());
+        }
         if (!atJvmStart) {
             runtime.get();
         }

@@ -1,6 +1,7 @@
 package dev.reap.agent;
 
 import dev.reap.agent.config.Config;
+import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.session.Registry;
@@ -10,6 +11,7 @@ import dev.reap.agent.spawn.ChildTagger;
 import dev.reap.agent.spawn.RewriteCache;
 import dev.reap.agent.spawn.SpawnHook;
 import dev.reap.agent.spawn.SpawnRecorder;
+import dev.reap.agent.watchdog.Watchdog;
 
 import java.util.function.Supplier;
 
@@ -41,11 +43,12 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection> {
         }
         Session session = Session.current(System.getenv());
         Registry registry = new Registry();
+        Watchdog watchdog = config.watchdog() ? new Watchdog(session, this::exitConfig) : null;
         connection = new SpawnHook.Connection(new ChildTagger(session.chain()),
-                new SpawnRecorder(registry, config.stacks()), RewriteCache.forThisAgent());
+                new SpawnRecorder(registry, config.stacks(), watchdog), RewriteCache.forThisAgent());
         try {
             Runtime.getRuntime().addShutdownHook(
-                    new Thread(new ExitReap(registry, session, loader, config), "reap-agent-exit"));
+                    new Thread(new ExitReap(registry, session, loader, config, watchdog), "reap-agent-exit"));
         } catch (IllegalStateException shuttingDown) {
             // the host is already exiting: nothing was spawned through us, nothing to reap
         }
@@ -53,6 +56,15 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection> {
             debug("session " + session.id() + " started (" + config + ")");
         }
         return connection;
+    }
+
+    /** The keys that act at exit as they are now (the watchdog starts with them). */
+    private Config exitConfig() {
+        try {
+            return loader.reloadExitKeys(config, System.getProperties(), System.getenv());
+        } catch (ConfigException e) {
+            return config;
+        }
     }
 
     /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */

@@ -15,7 +15,9 @@ import java.util.List;
  * A host program: spawns the child kinds it is asked for, prints {@code <kind> <pid>} for each
  * process the test must see end, then {@code ready}, then ends as asked, cleaning up nothing.
  *
- * <p>Usage: {@code ZooHost <end> <dir> <kind>...}; end: return, exit3, throw, wait (for a signal).
+ * <p>Usage: {@code ZooHost <end> <dir> <kind>...}; end: return, exit3, throw, wait (for a signal),
+ * halt ({@code Runtime.halt(7)}: no shutdown hooks), halt-on-int (waits; SIGINT halts it with 130,
+ * as a fork that dies the moment its build is interrupted).
  * After {@code ready} it waits for one line on stdin (or its end) before it ends.
  * Kinds that record signals append the signal's name to {@code <dir>/<kind>}:
  * <ul>
@@ -65,9 +67,15 @@ public final class ZooHost {
                     print(kind, firstLinePid(parent));
                     break;
                 }
-                case "daemon":
-                    print(kind, firstLinePid(spawn("setsid", "-f", "sh", recorder.toString(), file)));
+                case "daemon": {
+                    // Its PID comes through a file: the JDK closes a child's stdout pipe once the
+                    // child (setsid's parent half) has exited, and the daemon's echo would be lost.
+                    Path pidFile = dir.resolve("daemon.pid");
+                    spawn("setsid", "-f", "sh", "-c", "exec sh \"$0\" \"$1\" > \"$2\"", recorder.toString(), file,
+                            pidFile.toString()).waitFor();
+                    print(kind, pidFrom(pidFile));
                     break;
+                }
                 case "jvm":
                     print(kind, firstLinePid(spawn(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
                             "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
@@ -79,6 +87,9 @@ public final class ZooHost {
                 default:
                     throw new IllegalArgumentException("unknown kind " + kind);
             }
+        }
+        if (end.equals("halt-on-int")) {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> Runtime.getRuntime().halt(130));
         }
         System.out.println("ready");
         System.out.flush();
@@ -93,7 +104,11 @@ public final class ZooHost {
             case "throw":
                 throw new IllegalStateException("the host fails on purpose");
             case "wait":
+            case "halt-on-int":
                 Thread.sleep(Long.MAX_VALUE);
+                break;
+            case "halt":
+                Runtime.getRuntime().halt(7);
                 break;
             default:
                 throw new IllegalArgumentException("unknown end " + end);
@@ -115,6 +130,19 @@ public final class ZooHost {
             throw new IllegalStateException("no pid from " + p.info().commandLine().orElse("?"));
         }
         return Long.parseLong(line.trim());
+    }
+
+    /** The PID written to {@code file}, waiting for it up to 30 seconds. */
+    private static long pidFrom(Path file) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String text = Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+            if (text.endsWith("\n")) {
+                return Long.parseLong(text.trim());
+            }
+            Thread.sleep(2);
+        }
+        throw new IllegalStateException("no pid in " + file);
     }
 
     private static void print(String kind, long pid) {

@@ -112,6 +112,14 @@ public final class Host {
         }
     }
 
+    /** Sends a signal to the host's whole process group, as a terminal's Ctrl-C or a CI runner does. */
+    public void signalGroup(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, "--", "-" + process.pid()).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " to the process group failed");
+        }
+    }
+
     /** The exit status, waiting up to {@code bound}. */
     public int awaitExit(Duration bound) throws InterruptedException {
         if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -119,6 +127,11 @@ public final class Host {
             throw new AssertionError("host did not end within " + bound + "; stderr:\n" + stderr());
         }
         return process.exitValue();
+    }
+
+    /** The agent session id this host has ({@code <pid>-<start ticks>}). */
+    public String sessionId() {
+        return process.pid() + "-" + startTicks;
     }
 
     public boolean alive() {
@@ -152,6 +165,7 @@ public final class Host {
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean libraries;
+        private boolean ownProcessGroup;
         private Path directory;
 
         Builder(Jdk jdk) {
@@ -184,6 +198,12 @@ public final class Host {
             return this;
         }
 
+        /** Starts the host as the leader of a process group of its own, for {@link Host#signalGroup}. */
+        public Builder ownProcessGroup() {
+            ownProcessGroup = true;
+            return this;
+        }
+
         /** Where stderr is captured. */
         public Builder in(Path directory) {
             this.directory = directory;
@@ -195,7 +215,11 @@ public final class Host {
             // The host must see SIGINT (a CI shell may start the build with it ignored, and the
             // JVM then never reacts to it): perl resets it and execs, keeping the PID.
             if (new File("/usr/bin/perl").canExecute()) {
-                command.addAll(Arrays.asList("/usr/bin/perl", "-e", "$SIG{INT}='DEFAULT'; exec @ARGV or die \"exec: $!\"", "--"));
+                command.addAll(Arrays.asList("/usr/bin/perl", "-e", "$SIG{INT}='DEFAULT'; "
+                        + (ownProcessGroup ? "setpgrp(0, 0) or die \"setpgrp: $!\"; " : "")
+                        + "exec @ARGV or die \"exec: $!\"", "--"));
+            } else if (ownProcessGroup) {
+                throw new IllegalStateException("a host of its own process group needs /usr/bin/perl");
             }
             command.add(jdk.java());
             command.add("-Xshare:auto");

@@ -79,6 +79,31 @@ public final class Proc {
         return false;
     }
 
+    /** The command line, arguments joined by spaces, or null when gone. */
+    public static String commandLine(long pid) {
+        String line = read(Paths.get("/proc", Long.toString(pid), "cmdline"));
+        return line == null || line.isEmpty() ? null : line.replace('\0', ' ').trim();
+    }
+
+    /** PIDs of live processes whose command line (arguments joined by spaces) contains {@code text}. */
+    public static List<Long> withCommandLineContaining(String text) {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
+            for (Path dir : dirs) {
+                String line = read(dir.resolve("cmdline"));
+                if (line != null && line.replace('\0', ' ').contains(text)) {
+                    long pid = Long.parseLong(dir.getFileName().toString());
+                    if (alive(pid, startTicks(pid))) {
+                        pids.add(pid);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // no /proc: nothing to find
+        }
+        return pids;
+    }
+
     /** True when the process ignores the signal ({@code SigIgn}). */
     public static boolean ignores(long pid, int signal) {
         String status = read(Paths.get("/proc", Long.toString(pid), "status"));

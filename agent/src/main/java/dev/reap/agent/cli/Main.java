@@ -37,8 +37,12 @@ public final class Main {
                 return OK;
             case "demo":
                 return new Demo(out, err).run(rest);
+            case "sweep":
+                return new SweepCommand(out, err).run(rest);
+            case "ps":
+                return new PsCommand(out, err).run(rest);
             default:
-                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: demo, --help, --version");
+                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: sweep, ps, demo, --help, --version");
                 return USAGE;
         }
     }
@@ -58,6 +62,11 @@ public final class Main {
                 "  (also as -Dreap.<key>=... or REAP_<KEY>=...; see the README)",
                 "",
                 "Commands:",
+                "  " + SweepCommand.USAGE,
+                "               end what dead sessions left behind (this user's processes tagged",
+                "               with a session whose JVM is gone); --help for the options",
+                "  " + PsCommand.USAGE,
+                "               the agent sessions on this machine, live or dead, and their processes",
                 "  demo         start a JVM with the agent that spawns a few processes, end it,",
                 "               and show what was reaped and that nothing survived",
                 "  --help       this text",

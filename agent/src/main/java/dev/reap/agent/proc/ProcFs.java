@@ -77,6 +77,69 @@ public final class ProcFs {
         return new String(copy, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The real and effective user ids ({@code Uid:} in {@code status}), or null when gone or
+     * unreadable. A process is "of the current user" when both are that user's.
+     */
+    public static long[] userIds(long pid) {
+        byte[] bytes = read("/proc/" + pid + "/status", 2048);
+        if (bytes == null) {
+            return null;
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("\nUid:");
+        if (at < 0) {
+            return null;
+        }
+        int end = text.indexOf('\n', at + 1);
+        String[] fields = text.substring(at + 5, end < 0 ? text.length() : end).trim().split("\\s+");
+        try {
+            return fields.length < 2 ? null : new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The short name of the executable ({@code comm}), or null. */
+    public static String name(long pid) {
+        byte[] bytes = read("/proc/" + pid + "/comm", 64);
+        if (bytes == null) {
+            return null;
+        }
+        int length = bytes.length;
+        while (length > 0 && bytes[length - 1] == '\n') {
+            length--;
+        }
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
+    /** The working directory, or null (gone, unreadable, or not ours to read). */
+    public static java.nio.file.Path workingDirectory(long pid) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Paths.get("/proc", Long.toString(pid), "cwd"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Seconds since boot ({@code /proc/uptime}), or -1. */
+    public static double uptimeSeconds() {
+        byte[] bytes = read("/proc/uptime", 64);
+        if (bytes == null) {
+            return -1;
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int space = text.indexOf(' ');
+        try {
+            return Double.parseDouble(space < 0 ? text.trim() : text.substring(0, space));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Clock ticks per second in {@code /proc} times: USER_HZ, 100 on every Linux the JDK runs on. */
+    public static final int TICKS_PER_SECOND = 100;
+
     /** The value of one variable in the process's environment, or null (absent, gone, or unreadable). */
     public static String environmentVariable(long pid, String name) {
         byte[] bytes = read("/proc/" + pid + "/environ", 1 << 20);

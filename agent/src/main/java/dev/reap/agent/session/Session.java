@@ -43,6 +43,18 @@ public final class Session {
         return new Session(current.pid(), start, environment.get(TAG));
     }
 
+    /** The session named by {@code id} ({@code <pid>-<start>}), as the watchdog is told; null when malformed. */
+    public static Session parse(String id) {
+        int dash = id.indexOf('-');
+        try {
+            long pid = Long.parseLong(id.substring(0, dash));
+            long start = Long.parseLong(id.substring(dash + 1));
+            return pid > 0 && start >= 0 ? new Session(pid, start, null) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     public long pid() { return pid; }
 
     public long startTime() { return startTime; }

@@ -9,8 +9,11 @@ import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
 import dev.reap.agent.reap.Reaper;
 import dev.reap.agent.reap.Target;
+import dev.reap.agent.report.Report;
+import dev.reap.agent.report.Summary;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
+import dev.reap.agent.watchdog.Watchdog;
 import org.slf4j.Logger;
 
 import java.nio.file.Path;
@@ -32,12 +35,15 @@ public final class ExitReap implements Runnable {
     private final Session session;
     private final ConfigLoader loader;
     private final Config atStart;
+    private final Watchdog watchdog;
 
-    public ExitReap(Registry registry, Session session, ConfigLoader loader, Config atStart) {
+    /** {@code watchdog} may be null ({@code reap.watchdog=false}). */
+    public ExitReap(Registry registry, Session session, ConfigLoader loader, Config atStart, Watchdog watchdog) {
         this.registry = registry;
         this.session = session;
         this.loader = loader;
         this.atStart = atStart;
+        this.watchdog = watchdog;
     }
 
     @Override
@@ -50,6 +56,11 @@ public final class ExitReap implements Runnable {
             reap();
         } catch (Throwable t) {
             Logs.LOG.warn("reaping at exit failed", t);
+        } finally {
+            // only now: a hook-less death in the middle of the reap leaves the rest to the watchdog
+            if (watchdog != null) {
+                watchdog.release();
+            }
         }
     }
 
@@ -91,7 +102,7 @@ public final class ExitReap implements Runnable {
         if (config.report() != null) {
             Path path = Report.path(config.report(), session.pid());
             try {
-                Report.write(path, session, result, excluded);
+                Report.write(path, session.id(), session.pid(), "exit-hook", result, excluded);
             } catch (Exception e) {
                 Logs.LOG.warn("cannot write reap.report {}: {}", path, e.toString());
             }

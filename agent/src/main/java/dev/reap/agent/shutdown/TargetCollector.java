@@ -1,9 +1,10 @@
 package dev.reap.agent.shutdown;
 
+import dev.reap.agent.find.Root;
+import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.proc.ProcStat;
-import dev.reap.agent.proc.ProcessTable;
 import dev.reap.agent.reap.Target;
+import dev.reap.agent.report.Origin;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
@@ -15,14 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds what this session must reap, before any signal: the live recorded children, their
- * descendants (one snapshot of the process table, since a dead parent's children are
- * re-parented), and live processes tagged with this session (a {@code setsid} daemon a child
- * started). Only processes started after this JVM can carry its tag, so older ones are not read.
+ * Finds what this session must reap at exit: on Linux through {@link SessionTargets} (children,
+ * descendants, tagged processes); elsewhere the children and their descendants by
+ * {@link ProcessHandle}.
  */
 final class TargetCollector {
-    private static final long KTHREADD = 2;
-
     private final Registry registry;
     private final Session session;
 
@@ -33,7 +31,6 @@ final class TargetCollector {
 
     /** The targets, in the order found. */
     List<Target> collect() {
-        Map<Long, Target> found = new LinkedHashMap<>();
         List<Child> children = new ArrayList<>();
         for (Child c : registry.live()) {
             if (c.process().isAlive()) {
@@ -41,38 +38,17 @@ final class TargetCollector {
             }
         }
         if (ProcFs.available()) {
-            collectFromProc(children, found);
-        } else {
-            collectFromHandles(children, found);
+            List<Root> roots = new ArrayList<>();
+            for (Child c : children) {
+                roots.add(Root.child(c.process(), c.commandLine(), Origin.child(c), Origin.descendantOf(c)));
+            }
+            return SessionTargets.collect(session, roots);
         }
-        return new ArrayList<>(found.values());
+        return collectFromHandles(children);
     }
 
-    private void collectFromProc(List<Child> children, Map<Long, Target> found) {
-        ProcessTable table = ProcessTable.snapshot();
-        for (Child child : children) {
-            ProcStat stat = table.get(child.pid());
-            long ticks = stat != null ? stat.startTicks() : -1;
-            found.putIfAbsent(child.pid(), Target.child(child.process(), ticks, child.commandLine(), Origin.child(child)));
-            for (ProcStat d : table.descendantsOf(child.pid(), ticks)) {
-                found.putIfAbsent(d.pid(), Target.proc(d.pid(), d.startTicks(), ProcFs.commandLine(d.pid()),
-                        Origin.descendantOf(child)));
-            }
-        }
-        for (ProcStat stat : table.all()) {
-            // kernel threads (kthreadd, PID 2, and its children) have no environment to read
-            if (stat.startTicks() < session.startTime() || stat.pid() == session.pid() || stat.exited()
-                    || stat.pid() == KTHREADD || stat.parentPid() == KTHREADD || found.containsKey(stat.pid())) {
-                continue;
-            }
-            if (session.tags(ProcFs.environmentVariable(stat.pid(), Session.TAG))) {
-                found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()),
-                        Origin.tagged()));
-            }
-        }
-    }
-
-    private static void collectFromHandles(List<Child> children, Map<Long, Target> found) {
+    private static List<Target> collectFromHandles(List<Child> children) {
+        Map<Long, Target> found = new LinkedHashMap<>();
         for (Child child : children) {
             found.putIfAbsent(child.pid(), Target.child(child.process(), -1, child.commandLine(), Origin.child(child)));
             child.process().descendants().forEach(d -> {
@@ -80,5 +56,6 @@ final class TargetCollector {
                 found.putIfAbsent(d.pid(), Target.handle(d, line.orElse(null), Origin.descendantOf(child)));
             });
         }
+        return new ArrayList<>(found.values());
     }
 }

@@ -4,13 +4,14 @@ import dev.reap.agent.log.Log;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.SpawnSite;
+import dev.reap.agent.watchdog.Watchdog;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** Records every process the host starts into the {@link Registry}. */
+/** Records every process the host starts into the {@link Registry}, and tells the watchdog. */
 public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> {
     /** Loaded only when debug lines are wanted. */
     private static final class Logs {
@@ -19,10 +20,13 @@ public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> 
 
     private final Registry registry;
     private final boolean captureSites;
+    private final Watchdog watchdog;
 
-    public SpawnRecorder(Registry registry, boolean captureSites) {
+    /** {@code watchdog} may be null ({@code reap.watchdog=false}). */
+    public SpawnRecorder(Registry registry, boolean captureSites, Watchdog watchdog) {
         this.registry = registry;
         this.captureSites = captureSites;
+        this.watchdog = watchdog;
     }
 
     @Override
@@ -34,6 +38,9 @@ public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> 
         SpawnSite site = captureSites ? SpawnSite.capture() : SpawnSite.UNKNOWN;
         Child child = new Child(process, command, System.currentTimeMillis(), site);
         registry.record(child);
+        if (watchdog != null) {
+            watchdog.spawned(child.pid());
+        }
         if (Log.debugEnabled()) {
             Logs.LOG.debug("recorded {} spawned at {}", child, site);
         }

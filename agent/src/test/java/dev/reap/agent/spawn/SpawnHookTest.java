@@ -51,7 +51,7 @@ class SpawnHookTest {
     @BeforeEach
     void freshRegistry() {
         registry = new Registry();
-        SpawnRecorder recorder = new SpawnRecorder(registry, true);
+        SpawnRecorder recorder = new SpawnRecorder(registry, true, null);
         DELEGATE.target = (process, builder) -> {
             timesRecorded.computeIfAbsent(process.pid(), pid -> new AtomicInteger()).incrementAndGet();
             recorder.accept(process, builder);
@@ -139,7 +139,7 @@ class SpawnHookTest {
     @Test
     void theSpawnSiteIsTheFirstFrameOutsideTheJdkAndTheAgent() throws Exception {
         // the bridge calls the recorder directly here, as in a real agent (no test wrapper on the stack)
-        BridgeClass.connect(BridgeClass.existing(), new ChildTagger(CHAIN), new SpawnRecorder(registry, true));
+        BridgeClass.connect(BridgeClass.existing(), new ChildTagger(CHAIN), new SpawnRecorder(registry, true, null));
         Process p;
         try {
             p = new ProcessBuilder("sleep", "30").start();

@@ -1,9 +1,7 @@
-package dev.reap.agent.shutdown;
+package dev.reap.agent.report;
 
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
-import dev.reap.agent.session.Child;
-import dev.reap.agent.session.Session;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,19 +12,25 @@ import java.time.Instant;
 import java.util.List;
 
 /** Writes {@code reap.report}: the session's reaping as JSON (schema in the README). */
-final class Report {
+public final class Report {
     private Report() {
     }
 
     /** The path with {@code %p} replaced by the JVM's PID. */
-    static Path path(String configured, long pid) {
+    public static Path path(String configured, long pid) {
         return Paths.get(configured.replace("%p", Long.toString(pid)));
     }
 
-    static void write(Path path, Session session, ReapResult result, List<Outcome> excluded) throws IOException {
+    /**
+     * Writes the report of one reaping by {@code reaper} ({@code exit-hook}, {@code watchdog} or
+     * {@code sweep}) for the session {@code sessionId} of the JVM {@code pid}.
+     */
+    public static void write(Path path, String sessionId, long pid, String reaper, ReapResult result,
+                             List<Outcome> excluded) throws IOException {
         StringBuilder json = new StringBuilder(256);
-        json.append("{\n  \"session\": ").append(quote(session.id()))
-                .append(",\n  \"pid\": ").append(session.pid())
+        json.append("{\n  \"session\": ").append(quote(sessionId))
+                .append(",\n  \"pid\": ").append(pid)
+                .append(",\n  \"reapedBy\": ").append(quote(reaper))
                 .append(",\n  \"endedAt\": ").append(quote(Instant.now().toString()))
                 .append(",\n  \"elapsedMillis\": ").append(result.elapsedMillis())
                 .append(",\n  \"processes\": [");
@@ -47,15 +51,14 @@ final class Report {
 
     private static boolean append(StringBuilder json, Outcome o, boolean first) {
         Origin origin = (Origin) o.target().origin();
-        Child recorded = origin.recorded();
         json.append(first ? "\n" : ",\n").append("    {\"pid\": ").append(o.target().pid())
                 .append(", \"command\": ").append(quote(o.target().commandLine()))
                 .append(", \"origin\": ").append(quote(origin.kindName()))
-                .append(", \"spawnedBy\": ").append(recorded == null ? "null" : Long.toString(recorded.pid()))
-                .append(", \"spawnedAt\": ").append(recorded == null ? "null"
-                        : quote(Instant.ofEpochMilli(recorded.spawnedAtMillis()).toString()))
-                .append(", \"site\": ").append(recorded == null || !recorded.site().known() ? "null"
-                        : quote(recorded.site().toString()))
+                .append(", \"spawnedBy\": ").append(origin.spawnedBy() == 0 ? "null" : Long.toString(origin.spawnedBy()))
+                .append(", \"spawnedAt\": ").append(origin.spawnedAtMillis() < 0 ? "null"
+                        : quote(Instant.ofEpochMilli(origin.spawnedAtMillis()).toString()))
+                .append(", \"site\": ").append(origin.site() == null ? "null" : quote(origin.site().toString()))
+                .append(", \"session\": ").append(quote(origin.session()))
                 .append(", \"outcome\": ").append(quote(o.kind().name().toLowerCase(java.util.Locale.ROOT)))
                 .append(", \"signal\": ").append(o.signal() == null ? "null" : quote(o.signal().fullName()))
                 .append(", \"afterMillis\": ").append(o.afterMillis())
@@ -63,7 +66,7 @@ final class Report {
         return false;
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         if (s == null) {
             return "null";
         }

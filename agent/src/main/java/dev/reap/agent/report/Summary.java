@@ -1,4 +1,4 @@
-package dev.reap.agent.shutdown;
+package dev.reap.agent.report;
 
 import dev.reap.agent.config.Durations;
 import dev.reap.agent.reap.Outcome;
@@ -13,14 +13,14 @@ import java.util.Map;
  * The one line a reap ends with:
  * {@code reaped 3 processes: 2 on SIGINT, 1 on SIGKILL after 3s; oldest: pid 4242 'python srv.py' spawned at ...}.
  */
-final class Summary {
+public final class Summary {
     private static final int MAX_COMMAND = 120;
 
     private Summary() {
     }
 
     /** The summary, or null when nothing was reaped. */
-    static String reaped(ReapResult result) {
+    public static String reaped(ReapResult result) {
         List<Outcome> ended = result.ofKind(Outcome.Kind.ENDED);
         if (ended.isEmpty()) {
             return null;
@@ -44,7 +44,7 @@ final class Summary {
     }
 
     /** The warning for survivors, or null when there were none. */
-    static String survivors(ReapResult result) {
+    public static String survivors(ReapResult result) {
         List<Outcome> survived = result.ofKind(Outcome.Kind.SURVIVED);
         if (survived.isEmpty()) {
             return null;
@@ -57,7 +57,7 @@ final class Summary {
         return line.toString();
     }
 
-    static String describe(Outcome outcome) {
+    public static String describe(Outcome outcome) {
         String command = outcome.target().commandLine();
         if (command == null) {
             command = "?";

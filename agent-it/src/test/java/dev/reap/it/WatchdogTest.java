@@ -1,0 +1,129 @@
+package dev.reap.it;
+
+import dev.reap.it.hosts.ZooHost;
+import dev.reap.it.support.Host;
+import dev.reap.it.support.HostTest;
+import dev.reap.it.support.Jdk;
+import dev.reap.it.support.Proc;
+import dev.reap.it.support.Zoo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Deaths without shutdown hooks, on every JDK, with every kind of child: the watchdog reaps
+ * them all, SIGINT first. A JVM with {@code reap.watchdog=false} leaves them alive: the feature,
+ * not luck, ends them.
+ */
+class WatchdogTest extends HostTest {
+    static Stream<Arguments> deaths() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int jdk : Jdk.WANTED) {
+            for (String death : List.of("SIGKILL", "halt", "group-SIGINT")) {
+                cases.add(Arguments.of(jdk, death));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "JDK {0}, {1}")
+    @MethodSource("deaths")
+    void theWatchdogReapsWhatTheDeadHostLeft(int major, String death) throws Exception {
+        Host host = start(Jdk.require(major), death, "grace=2s");
+        Zoo zoo = Zoo.ready(host, dir, Zoo.KINDS);
+        awaitWatchdog(host);
+
+        int status = kill(host, death);
+
+        assertThat(status).as("the JVM died as asked; stderr:%n%s", host.stderr()).isEqualTo(expectedStatus(death));
+        zoo.allEndWithin(Duration.ofSeconds(5));
+        zoo.sigintCameFirst();
+        String summary = "[reap] watchdog: JVM " + host.pid() + " ended without its shutdown hooks; reaped ";
+        assertThat(eventually(Duration.ofSeconds(5), () -> host.stderr().contains(summary)))
+                .as("the watchdog's summary; stderr:%n%s", host.stderr()).isTrue();
+        assertThat(eventually(Duration.ofSeconds(5), () -> watchdogs(host).isEmpty()))
+                .as("the watchdog exits once its work is done").isTrue();
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void withoutTheWatchdogTheyOutliveAKilledHost(int major) throws Exception {
+        Host host = start(Jdk.require(major), "SIGKILL", "grace=2s,watchdog=false");
+        Zoo zoo = Zoo.ready(host, dir, List.of("plain", "daemon"));
+
+        kill(host, "SIGKILL");
+
+        try {
+            assertThat(watchdogs(host)).as("no watchdog with reap.watchdog=false").isEmpty();
+            // a watchdog reaps within a few tens of milliseconds; half a second is plenty
+            assertThat(eventually(Duration.ofMillis(500), () -> zoo.alive().size() < 2)).isFalse();
+        } finally {
+            zoo.alive().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void afterACleanExitTheWatchdogLeavesWithItsHost(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent().start(ZooHost.class, "return", dir.toString(), "plain");
+        Zoo zoo = Zoo.ready(host, dir, List.of("plain"));
+        long watchdog = awaitWatchdog(host);
+        long watchdogTicks = Proc.startTicks(watchdog);
+
+        host.send("go");
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+
+        zoo.allEndWithin(Duration.ofSeconds(2));
+        assertThat(eventually(Duration.ofSeconds(2), () -> !Proc.alive(watchdog, watchdogTicks))).isTrue();
+        assertThat(host.stderr()).doesNotContain("watchdog");
+    }
+
+    private Host start(Jdk jdk, String death, String options) throws Exception {
+        Host.Builder builder = host(jdk).agent(options);
+        if (death.equals("group-SIGINT")) {
+            builder.ownProcessGroup();
+        }
+        String end = death.equals("halt") ? "halt" : death.equals("group-SIGINT") ? "halt-on-int" : "wait";
+        List<String> args = new ArrayList<>(List.of(end, dir.toString()));
+        args.addAll(death.equals("SIGKILL") && options.contains("watchdog=false") ? List.of("plain", "daemon") : Zoo.KINDS);
+        return builder.start(ZooHost.class, args.toArray(new String[0]));
+    }
+
+    private static int kill(Host host, String death) throws Exception {
+        host.send("go");
+        if (death.equals("SIGKILL")) {
+            host.signal("KILL");
+        } else if (death.equals("group-SIGINT")) {
+            host.signalGroup("INT");
+        }
+        return host.awaitExit(Duration.ofSeconds(30));
+    }
+
+    private static int expectedStatus(String death) {
+        switch (death) {
+            case "SIGKILL": return 128 + 9;
+            case "halt": return 7;
+            case "group-SIGINT": return 130;
+            default: throw new IllegalArgumentException(death);
+        }
+    }
+
+    /** The host's watchdog, once it runs (it starts once a child has lived a moment). */
+    private static long awaitWatchdog(Host host) throws InterruptedException {
+        assertThat(eventually(Duration.ofSeconds(10), () -> watchdogs(host).size() == 1))
+                .as("one watchdog runs once the host's children have lived a moment; stderr:%n%s", host.stderr()).isTrue();
+        return watchdogs(host).get(0);
+    }
+
+    /** The live watchdogs of the host's session, found by their command line. */
+    private static List<Long> watchdogs(Host host) {
+        return Proc.withCommandLineContaining("dev.reap.agent.watchdog.WatchdogMain " + host.pid() + "-");
+    }
+}

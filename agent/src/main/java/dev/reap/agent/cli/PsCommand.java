@@ -1,0 +1,135 @@
+package dev.reap.agent.cli;
+
+import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.report.Report;
+import dev.reap.agent.session.Session;
+import dev.reap.agent.sweep.SessionScan;
+import dev.reap.agent.sweep.TaggedProcess;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ps}: the agent sessions on this machine, live or dead, found by the tags their processes
+ * carry and by their watchdogs, with each session's tagged processes.
+ */
+final class PsCommand {
+    static final String USAGE = "ps [--json]";
+    private static final String WATCHDOG_MAIN = "dev.reap.agent.watchdog.WatchdogMain ";
+    private static final Set<String> FLAGS = new LinkedHashSet<>(List.of("--json", "--help"));
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PsCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] args) {
+        Arguments parsed;
+        try {
+            parsed = Arguments.parse("ps", args, FLAGS, List.of());
+        } catch (Arguments.UsageException e) {
+            err.println("reap-agent " + e.getMessage());
+            return Main.USAGE;
+        }
+        if (parsed.flag("--help")) {
+            out.print(help());
+            return Main.OK;
+        }
+        if (!ProcFs.available()) {
+            err.println("reap-agent ps: needs Linux's /proc; nothing to list here");
+            return Main.OK;
+        }
+        SessionScan scan = SessionScan.now(ProcessHandle.current().pid());
+        Map<String, Long> watchdogs = watchdogs(scan);
+        Set<String> sessions = new LinkedHashSet<>(scan.byOwner().keySet());
+        sessions.addAll(watchdogs.keySet());
+        if (parsed.flag("--json")) {
+            printJson(scan, sessions, watchdogs);
+        } else {
+            printTable(scan, sessions, watchdogs);
+        }
+        return Main.OK;
+    }
+
+    /** Watchdogs by the session they guard, from their command lines. */
+    private static Map<String, Long> watchdogs(SessionScan scan) {
+        Map<String, Long> found = new LinkedHashMap<>();
+        for (ProcStat stat : scan.table().all()) {
+            String line = ProcFs.commandLine(stat.pid());
+            int at = line == null ? -1 : line.indexOf(WATCHDOG_MAIN);
+            if (at >= 0 && !stat.exited()) {
+                found.put(line.substring(at + WATCHDOG_MAIN.length()).trim(), stat.pid());
+            }
+        }
+        return found;
+    }
+
+    private void printTable(SessionScan scan, Set<String> sessions, Map<String, Long> watchdogs) {
+        if (sessions.isEmpty()) {
+            out.println("no agent sessions: no process carries " + Session.TAG + " and no watchdog runs");
+            return;
+        }
+        double uptime = ProcFs.uptimeSeconds();
+        for (String id : sessions) {
+            List<TaggedProcess> processes = scan.byOwner().getOrDefault(id, List.of());
+            Session session = Session.parse(id);
+            out.println("session " + id + "  jvm " + (session == null ? "?" : session.pid())
+                    + (scan.alive(id) ? "  live" : "  DEAD") + "  watchdog " + (watchdogs.containsKey(id) ? watchdogs.get(id) : "-")
+                    + "  " + processes.size() + (processes.size() == 1 ? " process" : " processes"));
+            if (!processes.isEmpty()) {
+                Table table = new Table("  ", "PID", "AGE", "COMMAND");
+                for (TaggedProcess p : processes) {
+                    table.row(p.pid(), Table.age(p.startTicks(), uptime), Table.command(p.commandLine(), 100));
+                }
+                table.print(out);
+            }
+        }
+    }
+
+    private void printJson(SessionScan scan, Set<String> sessions, Map<String, Long> watchdogs) {
+        double uptime = ProcFs.uptimeSeconds();
+        StringBuilder json = new StringBuilder("{\"sessions\": [");
+        boolean firstSession = true;
+        for (String id : sessions) {
+            Session session = Session.parse(id);
+            json.append(firstSession ? "\n  " : ",\n  ").append("{\"id\": ").append(Report.quote(id))
+                    .append(", \"pid\": ").append(session == null ? "null" : Long.toString(session.pid()))
+                    .append(", \"alive\": ").append(scan.alive(id))
+                    .append(", \"watchdog\": ").append(watchdogs.containsKey(id) ? watchdogs.get(id).toString() : "null")
+                    .append(", \"processes\": [");
+            List<TaggedProcess> processes = scan.byOwner().getOrDefault(id, List.of());
+            for (int i = 0; i < processes.size(); i++) {
+                TaggedProcess p = processes.get(i);
+                json.append(i == 0 ? "" : ", ").append("{\"pid\": ").append(p.pid())
+                        .append(", \"ageSeconds\": ").append(Table.ageSeconds(p.startTicks(), uptime))
+                        .append(", \"command\": ").append(Report.quote(p.commandLine()))
+                        .append(", \"chain\": ").append(Report.quote(String.join(Session.SEPARATOR, p.chain())))
+                        .append('}');
+            }
+            json.append("]}");
+            firstSession = false;
+        }
+        out.println(json.append(firstSession ? "]}" : "\n]}"));
+    }
+
+    static String help() {
+        return String.join(System.lineSeparator(),
+                "usage: java -jar reap-agent.jar " + USAGE,
+                "",
+                "Lists the agent sessions on this machine, live or dead, found by the " + Session.TAG,
+                "tags their processes carry and by their watchdogs, and each session's processes",
+                "(this user's only). A DEAD session's processes are what `sweep` ends.",
+                "",
+                "  --json    the same, as JSON",
+                "");
+    }
+}

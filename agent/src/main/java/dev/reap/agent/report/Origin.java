@@ -1,0 +1,99 @@
+package dev.reap.agent.report;
+
+import dev.reap.agent.session.Child;
+import dev.reap.agent.session.Session;
+import dev.reap.agent.session.SpawnSite;
+
+import java.util.Locale;
+
+/**
+ * Why a process is ours to reap, and what is known of its spawn: the exit hook knows the spawn
+ * site, the watchdog only the recorded PID, the sweep only the dead session whose tag it carries.
+ */
+public final class Origin {
+    /** How the process was found. */
+    public enum Kind { CHILD, DESCENDANT, TAGGED, LEFTOVER, ORPHAN }
+
+    private final Kind kind;
+    /** The recorded child it is or descends from; 0 when none. */
+    private final long spawnedBy;
+    /** When that child was spawned (epoch millis); -1 when unknown. */
+    private final long spawnedAtMillis;
+    private final SpawnSite site;
+    /** For a sweep: the dead session whose tag it carries. */
+    private final String session;
+
+    private Origin(Kind kind, long spawnedBy, long spawnedAtMillis, SpawnSite site, String session) {
+        this.kind = kind;
+        this.spawnedBy = spawnedBy;
+        this.spawnedAtMillis = spawnedAtMillis;
+        this.site = site;
+        this.session = session;
+    }
+
+    public static Origin child(Child child) {
+        return new Origin(Kind.CHILD, child.pid(), child.spawnedAtMillis(), child.site(), null);
+    }
+
+    public static Origin descendantOf(Child child) {
+        return new Origin(Kind.DESCENDANT, child.pid(), child.spawnedAtMillis(), child.site(), null);
+    }
+
+    /** A child the watchdog was told of: PID only, the site stayed in the dead host. */
+    public static Origin recorded(long pid) {
+        return new Origin(Kind.CHILD, pid, -1, SpawnSite.UNKNOWN, null);
+    }
+
+    public static Origin descendantOf(long pid) {
+        return new Origin(Kind.DESCENDANT, pid, -1, SpawnSite.UNKNOWN, null);
+    }
+
+    public static Origin tagged() {
+        return new Origin(Kind.TAGGED, 0, -1, null, null);
+    }
+
+    /** Found by a sweep: tagged with {@code session}, whose JVM is dead. */
+    public static Origin leftoverOf(String session) {
+        return new Origin(Kind.LEFTOVER, 0, -1, null, session);
+    }
+
+    /** Found by the sweep's heuristic (orphan, directory, pattern). */
+    public static Origin orphan() {
+        return new Origin(Kind.ORPHAN, 0, -1, null, null);
+    }
+
+    public Kind kind() { return kind; }
+
+    /** The PID of the recorded child it is or descends from; 0 when none. */
+    public long spawnedBy() { return spawnedBy; }
+
+    /** Epoch millis of its spawn; -1 when unknown. */
+    public long spawnedAtMillis() { return spawnedAtMillis; }
+
+    /** The spawn site when it is known, else null. */
+    public SpawnSite site() { return site != null && site.known() ? site : null; }
+
+    /** The dead session a sweep found it tagged with, else null. */
+    public String session() { return session; }
+
+    /** {@code spawned at com.acme.ServerIT.start(ServerIT.java:42)} */
+    public String describe() {
+        switch (kind) {
+            case CHILD:
+                return site == SpawnSite.UNKNOWN && spawnedAtMillis < 0 ? "spawned by the host"
+                        : "spawned at " + site;
+            case DESCENDANT:
+                return "started by pid " + spawnedBy + (spawnedAtMillis < 0 ? "" : " spawned at " + site);
+            case LEFTOVER:
+                return "left by dead session " + session;
+            case ORPHAN:
+                return "an orphan matching the sweep's pattern";
+            default:
+                return "found by its " + Session.TAG + " tag";
+        }
+    }
+
+    public String kindName() {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+}

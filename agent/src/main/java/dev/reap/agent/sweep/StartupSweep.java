@@ -1,0 +1,66 @@
+package dev.reap.agent.sweep;
+
+import dev.reap.agent.config.Config;
+import dev.reap.agent.log.Log;
+import dev.reap.agent.reap.ReapResult;
+import dev.reap.agent.reap.Reaper;
+import dev.reap.agent.reap.Target;
+import dev.reap.agent.report.Summary;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The start-up sweep: on a daemon thread of its own, off the host's {@code main}, it reaps what
+ * dead sessions left (an earlier run killed with {@code kill -9} and no watchdog, say). It starts
+ * scanning {@value #DELAY_MILLIS} ms after the agent, once the host's own start-up burst is over:
+ * scanning every process's environment at once measurably slowed a JVM's start on two cores. A
+ * JVM that ends first leaves the work to the next sweep.
+ */
+public final class StartupSweep implements Runnable {
+    static final long DELAY_MILLIS = 1_000;
+
+    private final Config config;
+    private final long self;
+
+    private StartupSweep(Config config, long self) {
+        this.config = config;
+        this.self = self;
+    }
+
+    /** Starts the sweep in the background. */
+    public static void start(Config config, long self) {
+        Thread thread = new Thread(new StartupSweep(config, self), "reap-agent-sweep");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        try {
+            Thread.sleep(DELAY_MILLIS);
+            List<Target> targets = new ArrayList<>();
+            for (Target t : Sweep.leftovers(SessionScan.now(self), null)) {
+                if (!config.excludes(t.commandLine())) {
+                    targets.add(t);
+                }
+            }
+            if (targets.isEmpty()) {
+                return;
+            }
+            ReapResult result = new Reaper().reap(targets, config.ladder());
+            String summary = Summary.reaped(result);
+            if (summary != null) {
+                Log.get(StartupSweep.class).info("start-up sweep of dead sessions: {}", summary);
+            }
+            String survivors = Summary.survivors(result);
+            if (survivors != null) {
+                Log.get(StartupSweep.class).warn("start-up sweep: {}", survivors);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            Log.get(StartupSweep.class).warn("start-up sweep failed", t);
+        }
+    }
+}

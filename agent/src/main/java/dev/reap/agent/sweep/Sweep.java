@@ -1,0 +1,79 @@
+package dev.reap.agent.sweep;
+
+import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.reap.Target;
+import dev.reap.agent.report.Origin;
+import dev.reap.agent.session.Session;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What a sweep may reap: the leftovers of dead sessions (processes of this user whose owning
+ * session's JVM is gone), and, only when asked, untagged orphans found by the heuristic of the
+ * original reaper's {@code find_orphans}. Never a process of a live session or of another user.
+ */
+public final class Sweep {
+    /** Where orphans land: PID 1, or a subreaper; these are the usual subreapers' names. */
+    private static final List<String> ADOPTERS = List.of("systemd", "init", "tini", "dumb-init", "docker-init", "catatonit");
+
+    private Sweep() {
+    }
+
+    /** Leftovers of dead sessions; of {@code onlySession} alone when it is not null. */
+    public static List<Target> leftovers(SessionScan scan, String onlySession) {
+        List<Target> targets = new ArrayList<>();
+        for (Map.Entry<String, List<TaggedProcess>> e : scan.byOwner().entrySet()) {
+            String owner = e.getKey();
+            if (onlySession != null && !onlySession.equals(owner) || scan.alive(owner)) {
+                continue;
+            }
+            for (TaggedProcess p : e.getValue()) {
+                targets.add(Target.proc(p.pid(), p.startTicks(), p.commandLine(), Origin.leftoverOf(owner)));
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * Untagged leftovers, by heuristic: orphans (parent PID 1 or a subreaper) of this user, whose
+     * working directory is {@code under} or below it and whose command line {@code match} finds.
+     * Processes tagged with a live session are left to it.
+     */
+    public static List<Target> orphans(SessionScan scan, Path under, Pattern match, long self) {
+        List<Target> targets = new ArrayList<>();
+        Path root = under.toAbsolutePath().normalize();
+        long[] mine = ProcFs.userIds(self);
+        for (ProcStat stat : scan.table().all()) {
+            if (stat.pid() == self || stat.exited() || !orphaned(stat)) {
+                continue;
+            }
+            String commandLine = ProcFs.commandLine(stat.pid());
+            Path cwd = ProcFs.workingDirectory(stat.pid());
+            long[] ids = ProcFs.userIds(stat.pid());
+            if (commandLine == null || cwd == null || ids == null || mine == null
+                    || ids[0] != mine[1] || ids[1] != mine[1]
+                    || !cwd.normalize().startsWith(root) || !match.matcher(commandLine).find()) {
+                continue;
+            }
+            String tag = ProcFs.environmentVariable(stat.pid(), Session.TAG);
+            if (tag != null && !tag.isEmpty() && scan.alive(new TaggedProcess(stat, tag, commandLine).owner())) {
+                continue;
+            }
+            targets.add(Target.proc(stat.pid(), stat.startTicks(), commandLine, Origin.orphan()));
+        }
+        return targets;
+    }
+
+    private static boolean orphaned(ProcStat stat) {
+        if (stat.parentPid() == 1) {
+            return true;
+        }
+        String parent = ProcFs.name(stat.parentPid());
+        return parent != null && ADOPTERS.contains(parent);
+    }
+}

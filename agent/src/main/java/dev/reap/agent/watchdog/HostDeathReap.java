@@ -1,0 +1,85 @@
+package dev.reap.agent.watchdog;
+
+import dev.reap.agent.config.Config;
+import dev.reap.agent.find.Root;
+import dev.reap.agent.find.SessionTargets;
+import dev.reap.agent.log.Log;
+import dev.reap.agent.reap.Outcome;
+import dev.reap.agent.reap.ReapResult;
+import dev.reap.agent.reap.Reaper;
+import dev.reap.agent.reap.Target;
+import dev.reap.agent.report.Origin;
+import dev.reap.agent.report.Report;
+import dev.reap.agent.report.Summary;
+import dev.reap.agent.session.Session;
+import org.slf4j.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the watchdog does when its host died without its hooks: reap the session as the exit hook
+ * would have (recorded children whose start time still matches, their descendants, every live
+ * process tagged with the session), with the same ladder, then say so on stderr and in the report.
+ */
+final class HostDeathReap implements Runnable {
+    private static final Logger LOG = Log.get(HostDeathReap.class);
+
+    private final Session session;
+    private final Config config;
+    private final Watched watched;
+
+    HostDeathReap(Session session, Config config, Watched watched) {
+        this.session = session;
+        this.config = config;
+        this.watched = watched;
+    }
+
+    @Override
+    public void run() {
+        try {
+            reap();
+        } catch (Throwable t) {
+            LOG.warn("watchdog: reaping after the death of JVM {} failed", session.pid(), t);
+        }
+    }
+
+    private void reap() throws Exception {
+        List<Root> roots = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : watched.all().entrySet()) {
+            roots.add(Root.recorded(e.getKey(), e.getValue(), Origin.recorded(e.getKey()), Origin.descendantOf(e.getKey())));
+        }
+        List<Target> targets = new ArrayList<>();
+        List<Outcome> excluded = new ArrayList<>();
+        for (Target t : SessionTargets.collect(session, roots)) {
+            if (config.excludes(t.commandLine())) {
+                excluded.add(Outcome.excluded(t));
+            } else {
+                targets.add(t);
+            }
+        }
+        if (targets.isEmpty() && excluded.isEmpty() && config.report() == null) {
+            LOG.debug("watchdog: JVM {} ended without its shutdown hooks; nothing of it was left", session.pid());
+            return;
+        }
+        ReapResult result = new Reaper().reap(targets, config.ladder());
+        String summary = Summary.reaped(result);
+        if (summary != null) {
+            LOG.info("watchdog: JVM {} ended without its shutdown hooks; {}", session.pid(), summary);
+        }
+        String survivors = Summary.survivors(result);
+        if (survivors != null) {
+            LOG.warn("watchdog: {}", survivors);
+        }
+        if (config.report() != null) {
+            Path path = Report.path(config.report(), session.pid());
+            try {
+                Report.write(path, session.id(), session.pid(), "watchdog", result, excluded);
+            } catch (Exception e) {
+                LOG.warn("watchdog: cannot write reap.report {}: {}", path, e.toString());
+            }
+        }
+    }
+}

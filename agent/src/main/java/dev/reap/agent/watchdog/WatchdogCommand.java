@@ -1,0 +1,114 @@
+package dev.reap.agent.watchdog;
+
+import dev.reap.agent.config.Config;
+import dev.reap.agent.config.Durations;
+import dev.reap.agent.config.Key;
+import dev.reap.agent.reap.Signal;
+import dev.reap.agent.session.Session;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The watchdog's command line and environment: the host's own {@code java}, tuned to stay small
+ * (interpreter only: it runs a few milliseconds of code in its life; serial GC, a tiny heap),
+ * in a session of its own (so a signal to the host's process group does not reach it), with
+ * the exit keys as system properties and nothing that would load an agent into it.
+ */
+final class WatchdogCommand {
+    static final String MAIN = WatchdogMain.class.getName();
+    /** What the launcher reads before {@code main}: none may load an agent into the watchdog. */
+    private static final String[] LAUNCHER_OPTIONS = {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH"};
+    private static final String[] JVM_OPTIONS = {
+        "-Xshare:auto", "-Xint", "-XX:+UseSerialGC", "-Xms2m", "-Xmx16m", "-Xss256k",
+        "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
+    };
+
+    private WatchdogCommand() {
+    }
+
+    /** The command, or null when the agent's own code cannot be located. */
+    static List<String> command(Session session, Config exitConfig) {
+        File classPath = agentLocation();
+        if (classPath == null) {
+            return null;
+        }
+        List<String> command = new ArrayList<>();
+        String setsid = setsid();
+        if (setsid != null) {
+            command.add(setsid);
+        }
+
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        for (String option : JVM_OPTIONS) {
+            command.add(option);
+        }
+        command.add("-D" + Key.GRACE.property() + "=" + Durations.format(exitConfig.grace()));
+        command.add("-D" + Key.SIGNALS.property() + "=" + signals(exitConfig.signals()));
+        command.add("-D" + Key.LOG.property() + "=" + exitConfig.log().name().toLowerCase(Locale.ROOT));
+        if (exitConfig.exclude() != null) {
+            command.add("-D" + Key.EXCLUDE.property() + "=" + exitConfig.exclude().pattern());
+        }
+        if (exitConfig.report() != null) {
+            command.add("-D" + Key.REPORT.property() + "=" + exitConfig.report());
+        }
+        command.add("-cp");
+        command.add(classPath.getPath());
+        command.add(MAIN);
+        command.add(session.id());
+        return command;
+    }
+
+    /** Strips what would load an agent or tag the watchdog as one of the session's processes. */
+    static void clean(Map<String, String> environment) {
+        for (String name : LAUNCHER_OPTIONS) {
+            environment.remove(name);
+        }
+        environment.remove(Session.TAG);
+        for (Iterator<String> it = environment.keySet().iterator(); it.hasNext(); ) {
+            if (it.next().startsWith("REAP_")) {
+                it.remove();
+            }
+        }
+    }
+
+    private static String signals(List<Signal> signals) {
+        StringBuilder text = new StringBuilder();
+        for (Signal s : signals) {
+            text.append(text.length() == 0 ? "" : ",").append(s.name());
+        }
+        return text.toString();
+    }
+
+    /** {@code setsid} runs the watchdog in a new session: no terminal, no process group signals. */
+    private static String setsid() {
+        for (String path : new String[] {"/usr/bin/setsid", "/bin/setsid"}) {
+            if (new File(path).canExecute()) {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    /** The agent jar (or, in the agent's own tests, its classes directory). */
+    private static File agentLocation() {
+        try {
+            CodeSource source = WatchdogCommand.class.getProtectionDomain().getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            if (location == null || !"file".equals(location.getProtocol())) {
+                return null;
+            }
+            File file = new File(location.toURI());
+            return file.exists() ? file : null;
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.reap.agent.watchdog;
+
+import dev.reap.agent.config.Config;
+import dev.reap.agent.config.ConfigException;
+import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.log.Log;
+import dev.reap.agent.session.Session;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+
+/**
+ * The watchdog sidecar's entry: {@code WatchdogMain <session id>}, the exit keys as system
+ * properties, spawn events on stdin (see {@link Watchdog}). On the end of stream it either
+ * exits (after the host's goodbye) or reaps the session (the host died without its hooks).
+ */
+public final class WatchdogMain {
+    static final String GOODBYE = "bye";
+
+    private WatchdogMain() {
+    }
+
+    public static void main(String[] args) {
+        Session session = args.length == 1 ? Session.parse(args[0]) : null;
+        if (session == null) {
+            Log.line("error: the watchdog takes one argument, a session id (<pid>-<start>); got "
+                    + String.join(" ", args));
+            System.exit(2);
+            return;
+        }
+        Config config;
+        try {
+            config = ConfigLoader.load("", System.getProperties(), Collections.emptyMap());
+        } catch (ConfigException e) {
+            Log.line("error: watchdog: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Log.setLevel(config.log());
+        SignalShield.raise();
+        Watched watched = new Watched(session);
+        boolean goodbye;
+        try {
+            goodbye = follow(System.in, watched);
+        } catch (IOException e) {
+            goodbye = false;
+        }
+        if (!goodbye) {
+            new HostDeathReap(session, config, watched).run();
+        }
+        System.exit(0);
+    }
+
+    /** Reads events until the end of the stream; true when the host said goodbye. */
+    static boolean follow(InputStream in, Watched watched) throws IOException {
+        InputStream events = new BufferedInputStream(in, 4096);
+        StringBuilder line = new StringBuilder(24);
+        int c;
+        while ((c = events.read()) >= 0) {
+            if (c != '\n') {
+                if (line.length() < 64) {
+                    line.append((char) c);
+                }
+                continue;
+            }
+            if (GOODBYE.contentEquals(line)) {
+                return true;
+            }
+            long pid = parsePid(line);
+            if (pid > 0) {
+                watched.add(pid);
+            }
+            line.setLength(0);
+        }
+        return false;
+    }
+
+    private static long parsePid(CharSequence text) {
+        if (text.length() == 0 || text.length() > 18) {
+            return -1;
+        }
+        long pid = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            pid = pid * 10 + (c - '0');
+        }
+        return pid;
+    }
+}

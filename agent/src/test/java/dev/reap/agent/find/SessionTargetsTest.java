@@ -1,0 +1,90 @@
+package dev.reap.agent.find;
+
+import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.reap.Target;
+import dev.reap.agent.report.Origin;
+import dev.reap.agent.session.Session;
+import dev.reap.agent.spawn.OwnSpawns;
+import dev.reap.agent.testing.Children;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a session reaps, found in the real process table. */
+class SessionTargetsTest {
+    private static final Session SELF = Session.parse(ProcFs.self().pid() + "-" + ProcFs.self().startTicks());
+
+    @Test
+    void aRecordedProcessAndItsDescendantsAreFound() throws Exception {
+        try (Children children = new Children()) {
+            Process parent = children.shReady("sleep 600 & echo ready; wait");
+            long grandchild = awaitOnlyChild(parent.pid());
+            long ticks = ProcFs.stat(parent.pid()).startTicks();
+
+            List<Target> targets = SessionTargets.collect(SELF, List.of(Root.recorded(parent.pid(), ticks,
+                    Origin.recorded(parent.pid()), Origin.descendantOf(parent.pid()))));
+
+            assertThat(pids(targets)).contains(parent.pid(), grandchild);
+        }
+    }
+
+    @Test
+    void aRecordedPidWithAnotherStartTimeIsAStrangerAndNeverATarget() throws Exception {
+        try (Children children = new Children()) {
+            Process parent = children.shReady("sleep 600 & echo ready; wait");
+            long grandchild = awaitOnlyChild(parent.pid());
+            long otherTicks = ProcFs.stat(parent.pid()).startTicks() - 1;
+
+            List<Target> targets = SessionTargets.collect(SELF, List.of(Root.recorded(parent.pid(), otherTicks,
+                    Origin.recorded(parent.pid()), Origin.descendantOf(parent.pid()))));
+
+            assertThat(pids(targets)).doesNotContain(parent.pid(), grandchild);
+        }
+    }
+
+    /** Started as the agent's own spawns: a hook another test installed in this JVM must not re-tag them. */
+    @Test
+    void aProcessTaggedWithTheSessionIsFoundWithoutBeingRecorded() throws Exception {
+        try (Children children = new Children()) {
+            ProcessBuilder tagged = new ProcessBuilder("sleep", "600");
+            tagged.environment().put(Session.TAG, "0-0" + Session.SEPARATOR + SELF.id());
+            Process p = OwnSpawns.start(tagged);
+            children.started().add(p);
+            ProcessBuilder other = new ProcessBuilder("sleep", "600");
+            other.environment().put(Session.TAG, SELF.id() + "0");
+            Process stranger = OwnSpawns.start(other);
+            children.started().add(stranger);
+            Children.await(Duration.ofSeconds(5), () -> "sleep 600".equals(ProcFs.commandLine(p.pid()))
+                    && "sleep 600".equals(ProcFs.commandLine(stranger.pid())));
+
+            List<Long> found = pids(SessionTargets.collect(SELF, List.of()));
+
+            assertThat(found).contains(p.pid()).doesNotContain(stranger.pid());
+        }
+    }
+
+    private static long awaitOnlyChild(long parent) throws InterruptedException {
+        long[] child = {-1};
+        Children.await(Duration.ofSeconds(5), () -> {
+            for (long pid : ProcFs.pids()) {
+                ProcStat stat = ProcFs.stat(pid);
+                if (stat != null && stat.parentPid() == parent && "sleep 600".equals(ProcFs.commandLine(pid))) {
+                    child[0] = pid;
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(child[0]).as("the sleep started by %d", parent).isPositive();
+        return child[0];
+    }
+
+    private static List<Long> pids(List<Target> targets) {
+        return targets.stream().map(Target::pid).collect(Collectors.toList());
+    }
+}
