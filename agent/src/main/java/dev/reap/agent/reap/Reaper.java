@@ -20,8 +20,18 @@ public final class Reaper {
     /** After KILL, how long to wait for the kernel to finish the job before calling it a survivor. */
     private static final long AFTER_KILL_MILLIS = 2_000;
 
-    private final Signaller signaller = new Signaller();
+    private final Signaller signaller;
     private final ExitWaiter waiter = new ExitWaiter();
+
+    /** A reaper that starts a {@code kill} process for each SIGINT (or other non-TERM/KILL) rung. */
+    public Reaper() {
+        this(null);
+    }
+
+    /** A reaper that sends through {@code shell} (may be null). */
+    public Reaper(SignalShell shell) {
+        this.signaller = new Signaller(shell);
+    }
 
     public ReapResult reap(List<Target> targets, Ladder ladder) {
         long start = System.nanoTime();

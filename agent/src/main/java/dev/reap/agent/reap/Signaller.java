@@ -15,13 +15,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends one signal to many processes at once, each checked to still be the same process right
  * before. TERM and KILL go through {@link ProcessHandle} (the JDK re-checks the start time in
- * native code); Java has no API for the others, so one {@code kill -N pid...} process carries a
- * whole rung (a few milliseconds for a hundred PIDs).
+ * native code); Java has no API for the others: a {@link SignalShell} when the caller keeps one,
+ * else one {@code kill -N pid...} process carries a whole rung (a few milliseconds for a hundred
+ * PIDs).
  */
 final class Signaller {
     private static final Logger LOG = Log.get(Signaller.class);
     private static final int PIDS_PER_COMMAND = 500;
     private static final long KILL_COMMAND_TIMEOUT_MILLIS = 5_000;
+
+    private final SignalShell shell;
+
+    /** {@code shell} may be null: each rung then starts a {@code kill} process. */
+    Signaller(SignalShell shell) {
+        this.shell = shell;
+    }
 
     /** True when {@code signal} can be sent on this platform. */
     boolean canSend(Signal signal) {
@@ -56,7 +64,10 @@ final class Signaller {
             }
         }
         for (int from = 0; from < pids.size(); from += PIDS_PER_COMMAND) {
-            kill(signal, pids.subList(from, Math.min(pids.size(), from + PIDS_PER_COMMAND)));
+            List<String> some = pids.subList(from, Math.min(pids.size(), from + PIDS_PER_COMMAND));
+            if (shell == null || !shell.kill(signal, some)) {
+                kill(signal, some);
+            }
         }
     }
 

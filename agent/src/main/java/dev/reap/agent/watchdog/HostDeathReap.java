@@ -7,6 +7,7 @@ import dev.reap.agent.log.Log;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
 import dev.reap.agent.reap.Reaper;
+import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Origin;
 import dev.reap.agent.report.Report;
@@ -30,11 +31,14 @@ final class HostDeathReap implements Runnable {
     private final Session session;
     private final Config config;
     private final Watched watched;
+    private final SignalShell shell;
 
-    HostDeathReap(Session session, Config config, Watched watched) {
+    /** {@code shell} may be null: SIGINT then goes through a {@code kill} process. */
+    HostDeathReap(Session session, Config config, Watched watched, SignalShell shell) {
         this.session = session;
         this.config = config;
         this.watched = watched;
+        this.shell = shell;
     }
 
     @Override
@@ -64,7 +68,7 @@ final class HostDeathReap implements Runnable {
             LOG.debug("watchdog: JVM {} ended without its shutdown hooks; nothing of it was left", session.pid());
             return;
         }
-        ReapResult result = new Reaper().reap(targets, config.ladder());
+        ReapResult result = new Reaper(shell).reap(targets, config.ladder());
         String summary = Summary.reaped(result);
         if (summary != null) {
             LOG.info("watchdog: JVM {} ended without its shutdown hooks; {}", session.pid(), summary);

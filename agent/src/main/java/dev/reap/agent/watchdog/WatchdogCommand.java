@@ -11,7 +11,6 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +26,7 @@ final class WatchdogCommand {
     /** What the launcher reads before {@code main}: none may load an agent into the watchdog. */
     private static final String[] LAUNCHER_OPTIONS = {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH"};
     private static final String[] JVM_OPTIONS = {
-        "-Xshare:auto", "-Xint", "-XX:+UseSerialGC", "-Xms2m", "-Xmx16m", "-Xss256k",
+        "-Xshare:off", "-Xint", "-XX:+UseSerialGC", "-Xms2m", "-Xmx16m", "-Xss256k",
         "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
     };
 
@@ -72,10 +71,9 @@ final class WatchdogCommand {
             environment.remove(name);
         }
         environment.remove(Session.TAG);
-        for (Iterator<String> it = environment.keySet().iterator(); it.hasNext(); ) {
-            if (it.next().startsWith("REAP_")) {
-                it.remove();
-            }
+        // its configuration comes as system properties, which environment variables must not override
+        for (Key key : Key.values()) {
+            environment.remove(key.environmentVariable());
         }
     }
 

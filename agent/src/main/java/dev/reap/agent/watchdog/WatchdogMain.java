@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.session.Session;
 
 import java.io.BufferedInputStream;
@@ -40,6 +41,8 @@ public final class WatchdogMain {
         }
         Log.setLevel(config.log());
         SignalShield.raise();
+        // ready before it is needed: no process to start when the host dies
+        SignalShell shell = SignalShell.start();
         Watched watched = new Watched(session);
         boolean goodbye;
         try {
@@ -48,7 +51,10 @@ public final class WatchdogMain {
             goodbye = false;
         }
         if (!goodbye) {
-            new HostDeathReap(session, config, watched).run();
+            new HostDeathReap(session, config, watched, shell).run();
+        }
+        if (shell != null) {
+            shell.close();
         }
         System.exit(0);
     }
