@@ -94,7 +94,7 @@ final class SweepCommand {
         }
 
         long self = ProcessHandle.current().pid();
-        SessionScan scan = SessionScan.now(self);
+        SessionScan scan = SessionScan.deadSessions(self);
         if (session != null && scan.alive(session)) {
             throw new Arguments.UsageException("sweep: session " + session
                     + " is alive; its own JVM reaps its processes when it ends");

@@ -45,7 +45,7 @@ public final class SessionTargets {
             if (found.containsKey(stat.pid())) {
                 continue;
             }
-            if (session.tags(ProcFs.environmentVariable(stat.pid(), Session.TAG))) {
+            if (session.tags(ProcFs.settledEnvironmentVariable(stat.pid(), Session.TAG))) {
                 found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()),
                         Origin.tagged()));
             }

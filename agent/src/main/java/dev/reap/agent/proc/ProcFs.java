@@ -143,7 +143,17 @@ public final class ProcFs {
     /** The value of one variable in the process's environment, or null (absent, gone, or unreadable). */
     public static String environmentVariable(long pid, String name) {
         byte[] bytes = read("/proc/" + pid + "/environ", 1 << 20);
-        // A process in the middle of exec reads as an empty environment for a moment: look again.
+        return bytes == null ? null : findVariable(bytes, name);
+    }
+
+    /**
+     * As {@link #environmentVariable}, for a process that may be in the middle of {@code exec}:
+     * its environment reads as empty for a moment, so an empty one is read again (up to 20 ms).
+     * For young processes only: an old one with an empty environment (a kernel thread, a daemon
+     * that cleared it) would cost the whole wait.
+     */
+    public static String settledEnvironmentVariable(long pid, String name) {
+        byte[] bytes = read("/proc/" + pid + "/environ", 1 << 20);
         for (int retry = 0; bytes != null && bytes.length == 0 && retry < 20; retry++) {
             try {
                 Thread.sleep(1);

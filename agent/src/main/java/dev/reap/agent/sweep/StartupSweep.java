@@ -40,7 +40,7 @@ public final class StartupSweep implements Runnable {
         try {
             Thread.sleep(DELAY_MILLIS);
             List<Target> targets = new ArrayList<>();
-            for (Target t : Sweep.leftovers(SessionScan.now(self), null)) {
+            for (Target t : Sweep.leftovers(SessionScan.deadSessions(self), null)) {
                 if (!config.excludes(t.commandLine())) {
                     targets.add(t);
                 }
