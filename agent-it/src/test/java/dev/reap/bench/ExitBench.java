@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>N sequential spawns of {@code true}, with and without the agent (in-process time);</li>
  *   <li>JVM exit with C cooperative children: bare (leaves them), with the agent, and the
- *       original Python reaper's algorithm (SIGINT all, one shared deadline, 0.25 s poll);</li>
+ *       original Python reaper's algorithm (SIGINT all, one shared deadline, 0.25 s poll); with
+ *       children just spawned, and with children that lived half a second (the agent's signal
+ *       shell is ready by then: what a test's leftover server meets);</li>
  *   <li>one child that handles INT and TERM and never exits, {@code reap.grace=1s}.</li>
  * </ol>
  * Usage: {@code ExitBench <agent jar> <classes> <java.home> <rounds> <spawns> <children>}
@@ -47,25 +49,9 @@ public final class ExitBench {
         System.out.printf("  %d spawns of true: bare %.1f ms, agent %.1f ms (%.3fx), agent stacks=false %.1f ms (%.3fx)%n",
                 spawns, bare, agent, agent / bare, noStacks, noStacks / bare);
 
-        List<Long> bareExit = new ArrayList<>();
-        List<Long> agentExit = new ArrayList<>();
-        List<Long> agentReap = new ArrayList<>();
-        List<Long> python = new ArrayList<>();
-        java.nio.file.Path reports = java.nio.file.Files.createTempDirectory("reap-bench");
-        for (int r = 0; r < rounds; r++) {
-            bareExit.add(exit(home, classes, null, children, "sleep"));
-            java.nio.file.Path report = reports.resolve("round-" + r + ".json");
-            agentExit.add(exit(home, classes, "-javaagent:" + jar + "=report=" + report, children, "sleep"));
-            agentReap.add(reportedReapNanos(report));
-            python.add(pythonAlgorithm(children));
+        for (String linger : new String[] {"0", "500"}) {
+            exitWithChildren(jar, classes, home, rounds, children, linger);
         }
-        double bareMs = Harness.median(bareExit) / 1e6;
-        double agentMs = Harness.median(agentExit) / 1e6;
-        double reapMs = Harness.median(agentReap) / 1e6;
-        double pythonMs = Harness.median(python) / 1e6;
-        System.out.printf("  exit with %d cooperative children: JVM exit bare %.1f ms (leaves them alive), with agent %.1f ms;"
-                + " agent's reap %.1f ms vs python algorithm's reap %.1f ms: %.3fx%n",
-                children, bareMs, agentMs, reapMs, pythonMs, reapMs / pythonMs);
 
         List<Long> stubborn = new ArrayList<>();
         List<Long> bareOne = new ArrayList<>();
@@ -79,6 +65,30 @@ public final class ExitBench {
                 + " (bound 2000 ms + 50)%n", stubbornMs, bareOneMs, stubbornMs - bareOneMs);
     }
 
+    private static void exitWithChildren(String jar, String classes, String home, int rounds, int children, String linger)
+            throws Exception {
+        List<Long> bareExit = new ArrayList<>();
+        List<Long> agentExit = new ArrayList<>();
+        List<Long> agentReap = new ArrayList<>();
+        List<Long> python = new ArrayList<>();
+        java.nio.file.Path reports = java.nio.file.Files.createTempDirectory("reap-bench");
+        for (int r = 0; r < rounds; r++) {
+            bareExit.add(exit(home, classes, null, children, "sleep", linger));
+            java.nio.file.Path report = reports.resolve("round-" + r + ".json");
+            agentExit.add(exit(home, classes, "-javaagent:" + jar + "=report=" + report, children, "sleep", linger));
+            agentReap.add(reportedReapNanos(report));
+            python.add(pythonAlgorithm(children));
+        }
+        double bareMs = Harness.median(bareExit) / 1e6;
+        double agentMs = Harness.median(agentExit) / 1e6;
+        double reapMs = Harness.median(agentReap) / 1e6;
+        double pythonMs = Harness.median(python) / 1e6;
+        System.out.printf("  exit with %d cooperative children %s: JVM exit bare %.1f ms (leaves them alive), with agent %.1f ms;"
+                + " agent's reap %.1f ms vs python algorithm's reap %.1f ms: %.3fx%n",
+                children, linger.equals("0") ? "just spawned" : "that lived " + linger + " ms", bareMs, agentMs, reapMs,
+                pythonMs, reapMs / pythonMs);
+    }
+
     private static long spawnLoop(String home, String classes, String agent, int n) throws Exception {
         List<String> cmd = Harness.host(home, agent, classes, SpawnLoopHost.class.getName(), Integer.toString(n));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -88,8 +98,10 @@ public final class ExitBench {
     }
 
     /** Nanoseconds from the host's "ready" to its exit; kills whatever it left behind. */
-    private static long exit(String home, String classes, String agent, int n, String kind) throws Exception {
+    private static long exit(String home, String classes, String agent, int n, String kind, String... linger)
+            throws Exception {
         List<String> cmd = Harness.host(home, agent, classes, ExitHost.class.getName(), Integer.toString(n), kind);
+        cmd.addAll(java.util.Arrays.asList(linger));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<Long> pids = new ArrayList<>();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

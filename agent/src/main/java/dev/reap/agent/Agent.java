@@ -4,7 +4,6 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
-import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.spawn.SpawnHook;
 import dev.reap.agent.sweep.StartupSweep;
 
@@ -65,8 +64,8 @@ public final class Agent {
         }
         AgentRuntime runtime = new AgentRuntime(config, loader);
         SpawnHook.install(instrumentation, runtime);
-        if (config.sweep() && ProcFs.available()) {
-            StartupSweep.start(config, ProcFs.self().pid());
+        if (config.sweep()) {
+            StartupSweep.start(config);
         }
         if (!atJvmStart) {
             runtime.get();

@@ -43,7 +43,7 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection> {
         }
         Session session = Session.current(System.getenv());
         Registry registry = new Registry();
-        Watchdog watchdog = config.watchdog() ? new Watchdog(session, this::exitConfig) : null;
+        Watchdog watchdog = config.watchdog() ? new Watchdog(session, new ExitConfig(config, loader)) : null;
         connection = new SpawnHook.Connection(new ChildTagger(session.chain()),
                 new SpawnRecorder(registry, config.stacks(), watchdog), RewriteCache.forThisAgent());
         try {
@@ -58,12 +58,26 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection> {
         return connection;
     }
 
-    /** The keys that act at exit as they are now (the watchdog starts with them). */
-    private Config exitConfig() {
-        try {
-            return loader.reloadExitKeys(config, System.getProperties(), System.getenv());
-        } catch (ConfigException e) {
-            return config;
+    /**
+     * The keys that act at exit as they are now (the watchdog starts with them). A class, not a
+     * method reference: a lambda on the first spawn's path costs its bootstrap.
+     */
+    private static final class ExitConfig implements Supplier<Config> {
+        private final Config atStart;
+        private final ConfigLoader loader;
+
+        ExitConfig(Config atStart, ConfigLoader loader) {
+            this.atStart = atStart;
+            this.loader = loader;
+        }
+
+        @Override
+        public Config get() {
+            try {
+                return loader.reloadExitKeys(atStart, System.getProperties(), System.getenv());
+            } catch (ConfigException e) {
+                return atStart;
+            }
         }
     }
 

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Spawns N children of a kind, prints {@code ready} and returns from main: the time from
- * {@code ready} to the JVM's end is its exit time. Kinds: sleep (ends on SIGINT), stubborn
- * (handles INT and TERM and never exits).
+ * Spawns N children of a kind, lets them live {@code linger} ms (default 0), prints
+ * {@code ready} and returns from main: the time from {@code ready} to the JVM's end is its exit
+ * time. Kinds: sleep (ends on SIGINT), stubborn (handles INT and TERM and never exits).
+ *
+ * <p>Usage: {@code ExitHost <n> <kind> [linger ms]}
  */
 public final class ExitHost {
     private ExitHost() {
@@ -26,6 +28,10 @@ public final class ExitHost {
             for (Process p : children) {
                 p.getInputStream().read(); // its traps are set once it prints
             }
+        }
+        if (args.length > 2) {
+            // a bench host: children that live a while, as a test's server does
+            Thread.sleep(Long.parseLong(args[2]));
         }
         for (Process p : children) {
             System.out.println("child " + p.pid());

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Waits until processes exit or a deadline passes.
  *
- * <p>Processes are checked on a short backoff (1, 2, 4, 8, then every 10 ms): a child through
+ * <p>Processes are checked on a short backoff (1, 2, 4, then every 5 ms): a child through
  * the JDK or as a zombie in {@code /proc}, any other process in {@code /proc} (it has no exit
  * event a JVM can wait on without native code: the JDK's own {@code onExit} polls non-children
  * every 300 ms or more). Between checks it waits on a child with
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * cooperative process costs milliseconds, not a poll interval.
  */
 final class ExitWaiter {
-    private static final long MAX_POLL_MILLIS = 10;
+    private static final long MAX_POLL_MILLIS = 5;
 
     /**
      * Waits for the {@code pending} targets; each one seen gone is put in {@code gone} with the

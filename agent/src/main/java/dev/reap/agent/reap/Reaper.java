@@ -37,9 +37,13 @@ public final class Reaper {
         long start = System.nanoTime();
         Map<Target, Outcome> outcomes = new LinkedHashMap<>();
         List<Target> remaining = new ArrayList<>();
+        // what each ignores, read with its liveness: the first rung needs no second read
+        Map<Target, Long> ignoredAtStart = new java.util.HashMap<>();
         for (Target t : targets) {
-            if (t.isAlive()) {
+            long ignored = t.ignoredSignalsIfAlive();
+            if (ignored >= 0) {
                 remaining.add(t);
+                ignoredAtStart.put(t, ignored);
             } else {
                 outcomes.put(t, new Outcome(t, Outcome.Kind.GONE, null, 0));
             }
@@ -50,7 +54,8 @@ public final class Reaper {
             boolean last = rung == signals.size() - 1;
             List<Target> signalled = new ArrayList<>();
             for (Target t : remaining) {
-                if (last || signaller.canSend(signal) && !signaller.ignores(t, signal)) {
+                boolean ignores = rung == 0 ? Signaller.ignores(ignoredAtStart.get(t), signal) : signaller.ignores(t, signal);
+                if (last || signaller.canSend(signal) && !ignores) {
                     signalled.add(t);
                 }
             }
@@ -59,9 +64,11 @@ public final class Reaper {
             }
             LOG.debug("sending {} to {} processes", signal.fullName(), signalled.size());
             signaller.send(signal, signalled);
+            // the grace counts once the signal is sent: each process gets all of it
+            long rungStart = System.nanoTime();
             long wait = last ? TimeUnit.MILLISECONDS.toNanos(AFTER_KILL_MILLIS) : ladder.grace().toNanos();
             Map<Target, Long> gone = new LinkedHashMap<>();
-            waiter.await(signalled, System.nanoTime() + wait, start, gone);
+            waiter.await(signalled, rungStart + wait, start, gone);
             java.util.Set<Target> signalledSet = new java.util.HashSet<>(signalled);
             for (Target t : new ArrayList<>(remaining)) {
                 Long after = gone.get(t);

@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A shell kept ready to send signals Java has no API for: the shell's built-in {@code kill} takes
  * a whole rung's PIDs in microseconds, with no process to start at the moment it matters (the
- * watchdog reacts to its host's death with one). Each command is acknowledged, so a signal counts
- * as sent only once the shell has sent it.
+ * watchdog reacts to its host's death with one). Each command is acknowledged; the reaper does not
+ * wait for that before watching the processes exit (while a hundred children die at once the shell
+ * may be starved of CPU until they are gone), only before it sends the next rung's signal, so the
+ * ladder's order holds.
  */
 public final class SignalShell implements AutoCloseable {
     private static final long ACK_TIMEOUT_MILLIS = 2_000;
@@ -21,6 +23,7 @@ public final class SignalShell implements AutoCloseable {
     private final Process shell;
     private final OutputStream commands;
     private final InputStream acks;
+    private int unacknowledged;
 
     private SignalShell(Process shell) {
         this.shell = shell;
@@ -33,14 +36,21 @@ public final class SignalShell implements AutoCloseable {
         try {
             ProcessBuilder builder = new ProcessBuilder("/bin/sh")
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
-            return new SignalShell(OwnSpawns.start(builder));
+            SignalShell shell = new SignalShell(OwnSpawns.start(builder));
+            // a Ctrl-C to the host's process group must not take the shell the host's exit needs
+            shell.commands.write("trap '' INT TERM HUP\n".getBytes(StandardCharsets.ISO_8859_1));
+            shell.commands.flush();
+            return shell;
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    /** Sends {@code signal} to {@code pids}; false when the shell did not confirm it. */
+    /** Hands {@code signal} for {@code pids} to the shell; false when the shell cannot take it. */
     synchronized boolean kill(Signal signal, List<String> pids) {
+        if (!shell.isAlive()) {
+            return false;
+        }
         StringBuilder line = new StringBuilder("kill -").append(signal.number());
         for (String pid : pids) {
             line.append(' ').append(pid);
@@ -50,14 +60,30 @@ public final class SignalShell implements AutoCloseable {
         try {
             commands.write(line.toString().getBytes(StandardCharsets.ISO_8859_1));
             commands.flush();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACK_TIMEOUT_MILLIS);
-            while (acks.available() == 0) {
-                if (!shell.isAlive() || System.nanoTime() > deadline) {
+            unacknowledged++;
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Waits (bounded) until the shell has sent every signal handed to it; false when it did not. */
+    synchronized boolean awaitSent() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACK_TIMEOUT_MILLIS);
+        try {
+            while (unacknowledged > 0) {
+                if (acks.available() > 0) {
+                    if (acks.read() < 0) {
+                        return false;
+                    }
+                    unacknowledged--;
+                } else if (!shell.isAlive() || System.nanoTime() > deadline) {
                     return false;
+                } else {
+                    Thread.sleep(1);
                 }
-                Thread.sleep(0, 200_000);
             }
-            return acks.read() >= 0;
+            return true;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -41,10 +41,18 @@ final class Signaller {
         if (signal == Signal.KILL || !ProcFs.available()) {
             return false;
         }
-        return (ProcFs.ignoredSignals(target.pid()) >>> (signal.number() - 1) & 1L) != 0;
+        return ignores(ProcFs.ignoredSignals(target.pid()), signal);
+    }
+
+    /** True when {@code mask} (bit {@code n-1} for signal {@code n}) has the signal; never for KILL. */
+    static boolean ignores(long mask, Signal signal) {
+        return signal != Signal.KILL && (mask >>> (signal.number() - 1) & 1L) != 0;
     }
 
     void send(Signal signal, List<Target> targets) {
+        if (shell != null && !shell.awaitSent()) {
+            LOG.debug("the signal shell did not confirm the previous rung");
+        }
         if (signal == Signal.TERM || signal == Signal.KILL) {
             for (Target t : targets) {
                 Optional<ProcessHandle> handle = t.handleIfSame();

@@ -64,6 +64,24 @@ public final class Target {
     }
 
     /**
+     * One read for two answers, before the first rung: -1 when this process is gone, else the
+     * signals it ignores (0 when unknown).
+     */
+    long ignoredSignalsIfAlive() {
+        if (process != null && !process.isAlive() || handle != null && !handle.isAlive()) {
+            return -1;
+        }
+        if (!ProcFs.available()) {
+            return 0;
+        }
+        ProcStat stat = ProcFs.stat(pid);
+        if (stat == null || stat.exited() || process == null && handle == null && stat.startTicks() != startTicks) {
+            return -1;
+        }
+        return stat.ignoredSignals();
+    }
+
+    /**
      * True once a child has exited: the JDK says so, or {@code /proc} shows it a zombie (the
      * JDK's reaper thread has not waited for it yet; when many children exit at once, that
      * takes a while on a busy machine). While the JDK has not waited for it, its PID cannot be

@@ -39,7 +39,7 @@ public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> 
         Child child = new Child(process, command, System.currentTimeMillis(), site);
         registry.record(child);
         if (watchdog != null) {
-            watchdog.spawned(child.pid());
+            watchdog.spawned(process);
         }
         if (Log.debugEnabled()) {
             Logs.LOG.debug("recorded {} spawned at {}", child, site);

@@ -2,6 +2,7 @@ package dev.reap.agent.sweep;
 
 import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.ReapResult;
 import dev.reap.agent.reap.Reaper;
 import dev.reap.agent.reap.Target;
@@ -21,16 +22,14 @@ public final class StartupSweep implements Runnable {
     static final long DELAY_MILLIS = 1_000;
 
     private final Config config;
-    private final long self;
 
-    private StartupSweep(Config config, long self) {
+    private StartupSweep(Config config) {
         this.config = config;
-        this.self = self;
     }
 
-    /** Starts the sweep in the background. */
-    public static void start(Config config, long self) {
-        Thread thread = new Thread(new StartupSweep(config, self), "reap-agent-sweep");
+    /** Starts the sweep in the background (Linux; elsewhere it finds there is no /proc and ends). */
+    public static void start(Config config) {
+        Thread thread = new Thread(new StartupSweep(config), "reap-agent-sweep");
         thread.setDaemon(true);
         thread.start();
     }
@@ -39,8 +38,11 @@ public final class StartupSweep implements Runnable {
     public void run() {
         try {
             Thread.sleep(DELAY_MILLIS);
+            if (!ProcFs.available()) {
+                return;
+            }
             List<Target> targets = new ArrayList<>();
-            for (Target t : Sweep.leftovers(SessionScan.deadSessions(self), null)) {
+            for (Target t : Sweep.leftovers(SessionScan.deadSessions(ProcFs.self().pid()), null)) {
                 if (!config.excludes(t.commandLine())) {
                     targets.add(t);
                 }

@@ -3,82 +3,90 @@ package dev.reap.agent.watchdog;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.spawn.OwnSpawns;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The host's end of the watchdog: starts the sidecar once a spawned child has lived
- * {@value #ARM_MILLIS} ms, tells it each spawned PID, and says goodbye after the exit hook has
- * reaped. If the host dies without its hooks, the kernel closes the pipe and the watchdog, seeing
- * the end of the stream without a goodbye, reaps the session.
+ * The host's end of the watchdog. It tells the sidecar of every child that has lived
+ * {@value #LASTING_MILLIS} ms (starting the sidecar for the first such child), and says goodbye
+ * after the exit hook has reaped. If the host dies without its hooks, the kernel closes the pipe
+ * and the sidecar, seeing the end of the stream without a goodbye, reaps the session.
  *
- * <p>Why not at the first spawn: starting a JVM sidecar costs some 90 ms of CPU, and measured
- * side by side a program that spawns once and exits was 8% slower for it on two cores. A JVM
- * that spawns nothing, or only children that end within {@value #ARM_MILLIS} ms ({@code git},
- * {@code true}), pays nothing; a host killed within that window after its first lasting spawn
- * leaves its children to the next start-up sweep or the {@code sweep} command. The sidecar is
- * started on a thread of its own, which sleeps out the window; PIDs spawned meanwhile wait here.
+ * <p>Why only children that lasted: a sidecar JVM costs some 200 ms of CPU to start, and the
+ * events of a spawn loop kept it busy beside the host (300 spawns of {@code true} were 14% slower
+ * on two cores when every spawn was a line). A JVM that spawns nothing, or only children that end
+ * within {@value #LASTING_MILLIS} ms ({@code git}, {@code true}), never starts it; a spawn costs
+ * the host one list append. A child killed with its host before it was reported is still found by
+ * its session tag; a host killed within {@value #LASTING_MILLIS} ms of its first lasting spawn
+ * leaves its children to the next start-up sweep or the {@code sweep} command.
  *
- * <p>Protocol, one line each, host to watchdog: a PID (a spawn: the watchdog reads its start time
- * and command line from {@code /proc} itself, so a spawn costs the host one small write), or
+ * <p>With the sidecar, a {@link SignalShell} is started for the host's own exit: children that
+ * lasted are worth a fast SIGINT, and starting a {@code kill} process at exit, while a hundred
+ * children die at once, was most of the reap's time.
+ *
+ * <p>Protocol, one line each, host to watchdog: a PID (the sidecar reads its start time from
+ * {@code /proc} itself, and only while the PID is still the host's child), or
  * {@value WatchdogMain#GOODBYE}. The JDK starts children with every descriptor but 0, 1 and 2
  * closed, so no other process holds the pipe's write end.
  */
 public final class Watchdog {
-    private enum State { IDLE, ARMED, STARTING, RUNNING, GONE }
-
-    /** How long a child must live before the sidecar is started for it. */
-    static final long ARM_MILLIS = 200;
+    /** How long a child must live before the sidecar hears of it. */
+    static final long LASTING_MILLIS = 200;
 
     private final Session session;
     private final Supplier<Config> exitConfig;
-    private State state;
-    private Thread starter;
+    /** Children not yet reported, with their spawn times; guarded by this. */
+    private final List<Process> recent = new ArrayList<>();
+    private final List<Long> recentNanos = new ArrayList<>();
+    private Thread reporter;
+    private boolean released;
+    private boolean lost;
     private Process process;
     private OutputStream events;
-    private long[] pending = new long[8];
-    private int pendingCount;
+    private SignalShell shell;
 
     public Watchdog(Session session, Supplier<Config> exitConfig) {
         this.session = session;
         this.exitConfig = exitConfig;
         // the sidecar reads /proc: Linux only; elsewhere the exit hook alone reaps
-        this.state = ProcFs.available() ? State.IDLE : State.GONE;
+        this.lost = !ProcFs.available();
     }
 
-    /** Tells the watchdog of a spawn, arming its start if it is not running. Never throws. */
-    public synchronized void spawned(long pid) {
-        switch (state) {
-            case IDLE:
-                state = State.ARMED;
-                if (starter == null) {
-                    starter = new Thread(this::armAndLaunch, "reap-agent-watchdog");
-                    starter.setDaemon(true);
-                    starter.start();
-                } else {
-                    notifyAll();
-                }
-                // fall through: the PID waits until the pipe exists
-            case ARMED:
-            case STARTING:
-                if (pendingCount == pending.length) {
-                    pending = Arrays.copyOf(pending, pending.length * 2);
-                }
-                pending[pendingCount++] = pid;
-                return;
-            case RUNNING:
-                send(Long.toString(pid));
-                return;
-            default:
-                // lost, or not on this platform: the exit hook still reaps
+    /** Notes a spawn; the reporter thread tells the sidecar if the child lasts. Never throws. */
+    public synchronized void spawned(Process child) {
+        if (released || lost) {
+            return;
+        }
+        recent.add(child);
+        recentNanos.add(System.nanoTime());
+        if (reporter == null) {
+            reporter = new Thread(new Reporter(), "reap-agent-watchdog");
+            reporter.setDaemon(true);
+            reporter.start();
+        } else if (recent.size() == 1) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * The host has begun its exit: no sidecar is started from now on (it would only compete with
+     * the exit hook for CPU); one already running stays until {@link #release()}.
+     */
+    public synchronized void hostExiting() {
+        recent.clear();
+        recentNanos.clear();
+        if (process == null) {
+            released = true;
+            notifyAll();
         }
     }
 
@@ -86,10 +94,15 @@ public final class Watchdog {
      * After a clean exit's reaping: goodbye, then SIGKILL to the sidecar, our own child holding
      * nothing worth a polite end, so that it does not hold the host's stderr a moment longer
      * than the host (a runner reading the host's output waits for every writer to close it).
-     * A sidecar still starting is not waited for: its starter ends it if it gets that far before
+     * A sidecar still starting is not waited for: its reporter ends it if it gets that far before
      * the JVM is gone, and if not, the sidecar finds nothing left of the session and exits.
      */
     public synchronized void release() {
+        released = true;
+        if (shell != null) {
+            shell.close();
+            shell = null;
+        }
         if (process != null) {
             send(WatchdogMain.GOODBYE);
             try {
@@ -101,59 +114,84 @@ public final class Watchdog {
         }
         process = null;
         events = null;
-        state = State.GONE;
         notifyAll();
     }
 
-    /** The sidecar's PID, or -1 when none runs. */
-    public synchronized long pid() {
-        return process == null ? -1 : process.pid();
+    /** The shell the exit hook sends SIGINT through, or null (no sidecar yet, or none here). */
+    public synchronized SignalShell signalShell() {
+        return shell;
     }
 
-    /** The starter thread: once armed, waits out the window, then starts the sidecar if a child still lives. */
-    private void armAndLaunch() {
+    /** A class, not a method reference: a lambda on the first spawn's path costs its bootstrap. */
+    private final class Reporter implements Runnable {
+        @Override
+        public void run() {
+            report();
+        }
+    }
+
+    /** The reporter thread: waits for children to last, starts the sidecar for the first, reports them. */
+    private void report() {
         try {
             while (true) {
+                List<Long> lasting = new ArrayList<>();
+                long sleepNanos;
                 synchronized (this) {
-                    while (state == State.IDLE) {
+                    while (recent.isEmpty() && !released && !lost) {
                         wait();
                     }
-                    if (state != State.ARMED) {
+                    if (released || lost) {
                         return;
                     }
+                    sleepNanos = takeLasting(lasting);
                 }
-                Thread.sleep(ARM_MILLIS);
-                synchronized (this) {
-                    if (state != State.ARMED) {
+                if (!lasting.isEmpty()) {
+                    if (process == null && !launch()) {
                         return;
                     }
-                    if (!anyPendingAlive()) {
-                        pendingCount = 0;
-                        state = State.IDLE;
-                        continue;
+                    synchronized (this) {
+                        for (int i = 0; i < lasting.size() && process != null; i++) {
+                            send(Long.toString(lasting.get(i)));
+                        }
                     }
-                    state = State.STARTING;
                 }
-                launch();
-                return;
+                if (sleepNanos > 0) {
+                    Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** True when a child spawned since the last check is still the host's and alive. */
-    private boolean anyPendingAlive() {
-        for (int i = 0; i < pendingCount; i++) {
-            ProcStat stat = ProcFs.stat(pending[i]);
-            if (stat != null && !stat.exited() && stat.parentPid() == session.pid()) {
-                return true;
+    /**
+     * Moves the PIDs of live children older than the window into {@code lasting}, drops exited
+     * ones, keeps younger ones; returns how long until the oldest kept one is old enough.
+     */
+    private long takeLasting(List<Long> lasting) {
+        long now = System.nanoTime();
+        long window = LASTING_MILLIS * 1_000_000;
+        long wait = 0;
+        Iterator<Long> times = recentNanos.iterator();
+        for (Iterator<Process> it = recent.iterator(); it.hasNext(); ) {
+            Process child = it.next();
+            long age = now - times.next();
+            if (!child.isAlive()) {
+                it.remove();
+                times.remove();
+            } else if (age >= window) {
+                lasting.add(child.pid());
+                it.remove();
+                times.remove();
+            } else if (wait == 0) {
+                wait = window - age;
             }
         }
-        return false;
+        return wait;
     }
 
-    private void launch() {
+    /** Starts the sidecar and the signal shell; false when the sidecar could not be started. */
+    private boolean launch() {
         Process started = null;
         String failure = null;
         List<String> command = WatchdogCommand.command(session, exitConfig.get());
@@ -170,26 +208,27 @@ public final class Watchdog {
                 failure = "it could not start (" + e.getMessage() + ")";
             }
         }
+        SignalShell startedShell = started == null ? null : SignalShell.start();
         synchronized (this) {
-            if (state != State.STARTING) {
+            if (released) {
                 // the host is already past its exit hook
                 if (started != null) {
                     started.destroyForcibly();
                 }
-                return;
+                if (startedShell != null) {
+                    startedShell.close();
+                }
+                return false;
             }
             if (started == null) {
                 lost(failure);
-            } else {
-                process = started;
-                events = started.getOutputStream();
-                state = State.RUNNING;
-                debug("watchdog started: pid " + started.pid());
-                for (int i = 0; i < pendingCount && state == State.RUNNING; i++) {
-                    send(Long.toString(pending[i]));
-                }
+                return false;
             }
-            pending = null;
+            process = started;
+            events = started.getOutputStream();
+            shell = startedShell;
+            debug("watchdog started: pid " + started.pid());
+            return true;
         }
     }
 
@@ -211,7 +250,9 @@ public final class Watchdog {
         }
         process = null;
         events = null;
-        state = State.GONE;
+        lost = true;
+        recent.clear();
+        recentNanos.clear();
     }
 
     private static void debug(String message) {
