@@ -41,7 +41,7 @@ public final class SweepBench {
             }
             // measure a settled table, not 2000 processes still being exec'd
             for (Process p : started) {
-                while (!"sleep".equals(ProcFs.name(p.pid()))) {
+                while (p.isAlive() && !"sleep".equals(ProcFs.name(p.pid()))) {
                     Thread.onSpinWait();
                 }
             }

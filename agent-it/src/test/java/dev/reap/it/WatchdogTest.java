@@ -117,9 +117,13 @@ class WatchdogTest extends HostTest {
 
     /** The host's watchdog, once it runs (it starts once a child has lived a moment). */
     private static long awaitWatchdog(Host host) throws InterruptedException {
-        assertThat(eventually(Duration.ofSeconds(10), () -> watchdogs(host).size() == 1))
-                .as("one watchdog runs once the host's children have lived a moment; stderr:%n%s", host.stderr()).isTrue();
-        return watchdogs(host).get(0);
+        long[] found = {-1};
+        assertThat(eventually(Duration.ofSeconds(10), () -> {
+            List<Long> running = watchdogs(host);
+            found[0] = running.size() == 1 ? running.get(0) : -1;
+            return found[0] > 0;
+        })).as("one watchdog runs once the host's children have lived a moment; stderr:%n%s", host.stderr()).isTrue();
+        return found[0];
     }
 
     /** The live watchdogs of the host's session, found by their command line. */

@@ -64,6 +64,8 @@ public final class Summary {
         } else if (command.length() > MAX_COMMAND) {
             command = command.substring(0, MAX_COMMAND) + "...";
         }
+        // one line stays one line: a `python -c` script may hold newlines
+        command = command.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
         Origin origin = (Origin) outcome.target().origin();
         return "pid " + outcome.target().pid() + " '" + command + "' " + origin.describe();
     }

@@ -17,7 +17,9 @@ import java.util.Map;
 
 /**
  * The watchdog's command line and environment: the host's own {@code java}, tuned to stay small
- * (interpreter only: it runs a few milliseconds of code in its life; serial GC, a tiny heap),
+ * (interpreter only: it runs a few milliseconds of code in its life; serial GC, a tiny heap;
+ * no class-data sharing: measured, 4 MB less resident and 3 MB less proportional memory for
+ * some 30 ms more CPU at its start),
  * in a session of its own (so a signal to the host's process group does not reach it), with
  * the exit keys as system properties and nothing that would load an agent into it.
  */
