@@ -18,9 +18,12 @@ import java.util.concurrent.TimeUnit;
  *       original Python reaper's algorithm (SIGINT all, one shared deadline, 0.25 s poll); with
  *       children just spawned, and with children that lived half a second (the agent's signal
  *       shell is ready by then: what a test's leftover server meets);</li>
- *   <li>one child that handles INT and TERM and never exits, {@code reap.grace=1s}.</li>
+ *   <li>one child that handles INT and TERM and never exits, {@code reap.grace=1s};</li>
+ *   <li>one child that ignores SIGINT: the agent's exit against the original algorithm, which waits
+ *       the whole grace (3 s) on it.</li>
  * </ol>
- * Usage: {@code ExitBench <agent jar> <classes> <java.home> <rounds> <spawns> <children>}
+ * Usage: {@code ExitBench <agent jar> <classes> <java.home> <rounds> <spawns> <children> [sections]};
+ * sections, comma-separated: spawn, exit, exit-lingering, stubborn, deaf (default: all).
  */
 public final class ExitBench {
     private ExitBench() {
@@ -33,7 +36,27 @@ public final class ExitBench {
         int rounds = Integer.parseInt(args[3]);
         int spawns = Integer.parseInt(args[4]);
         int children = Integer.parseInt(args[5]);
+        List<String> sections = java.util.Arrays.asList(
+                (args.length > 6 ? args[6] : "spawn,exit,exit-lingering,stubborn,deaf").split(","));
         System.out.println(home);
+        if (sections.contains("spawn")) {
+            spawns(jar, classes, home, rounds, spawns);
+        }
+        if (sections.contains("exit")) {
+            exitWithChildren(jar, classes, home, rounds, children, "0");
+        }
+        if (sections.contains("exit-lingering")) {
+            exitWithChildren(jar, classes, home, rounds, children, "500");
+        }
+        if (sections.contains("stubborn")) {
+            stubborn(jar, classes, home, rounds);
+        }
+        if (sections.contains("deaf")) {
+            deaf(jar, classes, home, rounds);
+        }
+    }
+
+    private static void spawns(String jar, String classes, String home, int rounds, int spawns) throws Exception {
 
         List<Long> bareSpawns = new ArrayList<>();
         List<Long> agentSpawns = new ArrayList<>();
@@ -49,13 +72,12 @@ public final class ExitBench {
         System.out.printf("  %d spawns of true: bare %.1f ms, agent %.1f ms (%.3fx), agent stacks=false %.1f ms (%.3fx)%n",
                 spawns, bare, agent, agent / bare, noStacks, noStacks / bare);
 
-        for (String linger : new String[] {"0", "500"}) {
-            exitWithChildren(jar, classes, home, rounds, children, linger);
-        }
+    }
 
+    private static void stubborn(String jar, String classes, String home, int rounds) throws Exception {
         List<Long> stubborn = new ArrayList<>();
         List<Long> bareOne = new ArrayList<>();
-        for (int r = 0; r < Math.max(3, rounds / 2); r++) {
+        for (int r = 0; r < (rounds == 1 ? 1 : Math.max(3, rounds / 2)); r++) {
             bareOne.add(exit(home, classes, null, 1, "stubborn"));
             stubborn.add(exit(home, classes, "-javaagent:" + jar + "=grace=1s", 1, "stubborn"));
         }
@@ -63,6 +85,15 @@ public final class ExitBench {
         double bareOneMs = Harness.median(bareOne) / 1e6;
         System.out.printf("  one child handling INT and TERM, never exiting, grace=1s: exit %.1f ms, bare %.1f ms, added %.1f ms"
                 + " (bound 2000 ms + 50)%n", stubbornMs, bareOneMs, stubbornMs - bareOneMs);
+    }
+
+    private static void deaf(String jar, String classes, String home, int rounds) throws Exception {
+        List<Long> deaf = new ArrayList<>();
+        for (int r = 0; r < (rounds == 1 ? 1 : Math.max(3, rounds / 2)); r++) {
+            deaf.add(exit(home, classes, "-javaagent:" + jar, 1, "deaf"));
+        }
+        System.out.printf("  one child ignoring SIGINT, default grace 3s: JVM exit %.1f ms (the original algorithm waits"
+                + " the whole grace on it: 3000 ms)%n", Harness.median(deaf) / 1e6);
     }
 
     private static void exitWithChildren(String jar, String classes, String home, int rounds, int children, String linger)

@@ -28,6 +28,10 @@ public final class WatchdogBench {
         String classes = args[1];
         String home = args[2];
         int rounds = Integer.parseInt(args[3]);
+        if (!new java.io.File("/usr/bin/perl").canExecute() || !onPath("python3")) {
+            System.out.println("  watchdog: skipped (needs perl and python3)");
+            return;
+        }
         List<Long> rss = new ArrayList<>();
         List<Long> pss = new ArrayList<>();
         List<Long> cpu = new ArrayList<>();
@@ -64,6 +68,15 @@ public final class WatchdogBench {
                         + " host kill -9 to the first SIGINT on its children %d ms (all: %s)%n",
                 home, rounds, Harness.median(rss) / 1024.0, Harness.median(pss) / 1024.0, (long) Harness.median(cpu),
                 (long) Harness.median(firstSignal), firstSignal);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (new java.io.File(dir, command).canExecute()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long awaitWatchdog(long host) throws Exception {

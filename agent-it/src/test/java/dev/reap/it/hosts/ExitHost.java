@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Spawns N children of a kind, lets them live {@code linger} ms (default 0), prints
  * {@code ready} and returns from main: the time from {@code ready} to the JVM's end is its exit
- * time. Kinds: sleep (ends on SIGINT), stubborn (handles INT and TERM and never exits).
+ * time. Kinds: sleep (ends on SIGINT), stubborn (handles INT and TERM and never exits), deaf
+ * (ignores SIGINT, as a CI shell's background job's children do).
  *
  * <p>Usage: {@code ExitHost <n> <kind> [linger ms]}
  */
@@ -21,10 +22,11 @@ public final class ExitHost {
         for (int i = 0; i < n; i++) {
             ProcessBuilder b = "stubborn".equals(kind)
                     ? new ProcessBuilder("sh", "-c", "trap : INT TERM; echo up; while :; do sleep 0.05; done")
+                    : "deaf".equals(kind) ? new ProcessBuilder("sh", "-c", "trap '' INT; echo up; exec sleep 600")
                     : new ProcessBuilder("sleep", "600");
             children.add(b.redirectErrorStream(true).start());
         }
-        if ("stubborn".equals(kind)) {
+        if ("stubborn".equals(kind) || "deaf".equals(kind)) {
             for (Process p : children) {
                 p.getInputStream().read(); // its traps are set once it prints
             }

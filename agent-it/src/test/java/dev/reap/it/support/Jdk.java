@@ -63,7 +63,7 @@ public final class Jdk {
         return new Jdk(majorOf(home), home);
     }
 
-    static Optional<Jdk> find(int major) {
+    public static Optional<Jdk> find(int major) {
         for (Path home : candidates()) {
             if (Files.isExecutable(home.resolve("bin/java")) && majorOf(home) == major) {
                 return Optional.of(new Jdk(major, home));

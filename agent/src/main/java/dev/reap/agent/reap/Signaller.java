@@ -71,15 +71,23 @@ final class Signaller {
                 pids.add(Long.toString(t.pid()));
             }
         }
+        // all helpers first, then the wait: a second batch must not wait out the first one's exit storm
+        List<Process> helpers = new ArrayList<>();
         for (int from = 0; from < pids.size(); from += PIDS_PER_COMMAND) {
             List<String> some = pids.subList(from, Math.min(pids.size(), from + PIDS_PER_COMMAND));
             if (shell == null || !shell.kill(signal, some)) {
-                kill(signal, some);
+                Process helper = startKill(signal, some);
+                if (helper != null) {
+                    helpers.add(helper);
+                }
             }
+        }
+        for (Process helper : helpers) {
+            awaitKill(helper);
         }
     }
 
-    private void kill(Signal signal, List<String> pids) {
+    private static Process startKill(Signal signal, List<String> pids) {
         List<String> command = new ArrayList<>();
         String binary = killBinary();
         if (binary != null) {
@@ -96,7 +104,15 @@ final class Signaller {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
-            Process kill = OwnSpawns.start(builder);
+            return OwnSpawns.start(builder);
+        } catch (IOException e) {
+            LOG.warn("cannot run kill to send {}: {}", signal.fullName(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static void awaitKill(Process kill) {
+        try {
             // exited once it is a zombie: the JDK's reaper thread may be slow to notice while
             // the children it has just signalled exit all at once
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_COMMAND_TIMEOUT_MILLIS);
@@ -108,8 +124,6 @@ final class Signaller {
             if (!Target.hasExited(kill)) {
                 kill.destroyForcibly();
             }
-        } catch (IOException e) {
-            LOG.warn("cannot run kill to send {}: {}", signal.fullName(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
