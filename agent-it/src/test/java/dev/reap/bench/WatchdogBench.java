@@ -1,6 +1,7 @@
 package dev.reap.bench;
 
 import dev.reap.it.hosts.StampHost;
+import dev.reap.it.support.Proc;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The watchdog sidecar: its resident and proportional memory and the CPU it took to start (read
@@ -82,13 +82,9 @@ public final class WatchdogBench {
     private static long awaitWatchdog(long host) throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
-            try (var dirs = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
-                for (Path dir : dirs) {
-                    String line = read(dir.resolve("cmdline").toString()).replace('\0', ' ');
-                    if (line.contains("WatchdogMain " + host + "-")) {
-                        return Long.parseLong(dir.getFileName().toString());
-                    }
-                }
+            List<Long> found = Proc.withCommandLineContaining("WatchdogMain " + host + "-");
+            if (!found.isEmpty()) {
+                return found.get(0);
             }
             Thread.sleep(20);
         }

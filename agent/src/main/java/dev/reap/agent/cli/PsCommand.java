@@ -6,6 +6,7 @@ import dev.reap.agent.report.Report;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.sweep.SessionScan;
 import dev.reap.agent.sweep.TaggedProcess;
+import dev.reap.agent.watchdog.WatchdogMain;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 final class PsCommand {
     static final String USAGE = "ps [--json]";
-    private static final String WATCHDOG_MAIN = "dev.reap.agent.watchdog.WatchdogMain ";
+    private static final String WATCHDOG_MAIN = WatchdogMain.class.getName() + " ";
     private static final Set<String> FLAGS = new LinkedHashSet<>(List.of("--json", "--help"));
 
     private final PrintStream out;

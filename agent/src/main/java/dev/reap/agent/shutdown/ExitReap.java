@@ -5,20 +5,14 @@ import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.config.Key;
 import dev.reap.agent.log.Log;
-import dev.reap.agent.reap.Outcome;
-import dev.reap.agent.reap.ReapResult;
-import dev.reap.agent.reap.Reaper;
 import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Origin;
-import dev.reap.agent.report.Report;
-import dev.reap.agent.report.Summary;
+import dev.reap.agent.report.Reaping;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.watchdog.Watchdog;
 import org.slf4j.Logger;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -115,33 +109,8 @@ public final class ExitReap implements Runnable {
             return;
         }
         Config config = currentConfig();
-        List<Target> targets = new ArrayList<>();
-        List<Target> excludedTargets = new ArrayList<>();
-        for (Target t : found) {
-            (config.excludes(t.commandLine()) ? excludedTargets : targets).add(t);
-        }
-        List<Outcome> excluded = new ArrayList<>();
-        for (Target t : excludedTargets) {
-            excluded.add(Outcome.excluded(t));
-            Logs.LOG.debug("leaving {} alone: it matches reap.exclude", t);
-        }
-        warmSummaryWhileWaiting(targets);
-        ReapResult result = new Reaper(watchdog == null ? null : watchdog.signalShell()).reap(targets, config.ladder());
-        String summary = Summary.reaped(result);
-        if (summary != null) {
-            Logs.LOG.info(summary);
-        }
-        String survivors = Summary.survivors(result);
-        if (survivors != null) {
-            Logs.LOG.warn(survivors);
-        }
-        if (config.report() != null) {
-            Path path = Report.path(config.report(), session.pid());
-            try {
-                Report.write(path, session.id(), session.pid(), "exit-hook", result, excluded);
-            } catch (Exception e) {
-                Logs.LOG.warn("cannot write reap.report {}: {}", path, e.toString());
-            }
-        }
+        Reaping reaping = new Reaping(found, config);
+        warmSummaryWhileWaiting(reaping.targets());
+        reaping.reap(config, watchdog == null ? null : watchdog.signalShell(), "", "", session, "exit-hook");
     }
 }

@@ -54,8 +54,7 @@ public final class SessionScan {
             if (tag == null || tag.isEmpty()) {
                 continue;
             }
-            int last = tag.lastIndexOf(Session.SEPARATOR);
-            if (deadOnly && scan.alive(last < 0 ? tag : tag.substring(last + 1))) {
+            if (deadOnly && scan.alive(TaggedProcess.ownerOf(tag))) {
                 continue;
             }
             ProcStat stat = scan.stat(pid);

@@ -3,13 +3,7 @@ package dev.reap.agent.sweep;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.reap.ReapResult;
-import dev.reap.agent.reap.Reaper;
-import dev.reap.agent.reap.Target;
-import dev.reap.agent.report.Summary;
-
-import java.util.ArrayList;
-import java.util.List;
+import dev.reap.agent.report.Reaping;
 
 /**
  * The start-up sweep: on a daemon thread of its own, off the host's {@code main}, it reaps what
@@ -41,24 +35,11 @@ public final class StartupSweep implements Runnable {
             if (!ProcFs.available()) {
                 return;
             }
-            List<Target> targets = new ArrayList<>();
-            for (Target t : Sweep.leftovers(SessionScan.deadSessions(ProcFs.self().pid()), null)) {
-                if (!config.excludes(t.commandLine())) {
-                    targets.add(t);
-                }
-            }
-            if (targets.isEmpty()) {
+            Reaping reaping = new Reaping(Sweep.leftovers(SessionScan.deadSessions(ProcFs.self().pid()), null), config);
+            if (reaping.targets().isEmpty()) {
                 return;
             }
-            ReapResult result = new Reaper().reap(targets, config.ladder());
-            String summary = Summary.reaped(result);
-            if (summary != null) {
-                Log.get(StartupSweep.class).info("start-up sweep of dead sessions: {}", summary);
-            }
-            String survivors = Summary.survivors(result);
-            if (survivors != null) {
-                Log.get(StartupSweep.class).warn("start-up sweep: {}", survivors);
-            }
+            reaping.reap(config, null, "start-up sweep of dead sessions: ", "start-up sweep: ", null, "sweep");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {

@@ -61,7 +61,7 @@ public final class Sweep {
                 continue;
             }
             String tag = ProcFs.environmentVariable(stat.pid(), Session.TAG);
-            if (tag != null && !tag.isEmpty() && scan.alive(new TaggedProcess(stat, tag, commandLine).owner())) {
+            if (tag != null && !tag.isEmpty() && scan.alive(TaggedProcess.ownerOf(tag))) {
                 continue;
             }
             targets.add(Target.proc(stat.pid(), stat.startTicks(), commandLine, Origin.orphan()));

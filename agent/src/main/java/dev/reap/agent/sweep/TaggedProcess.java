@@ -33,5 +33,10 @@ public final class TaggedProcess {
      */
     public String owner() { return chain.get(chain.size() - 1); }
 
+    /** The owning session of a {@value Session#TAG} value: its last id. */
+    static String ownerOf(String tag) {
+        return tag.substring(tag.lastIndexOf(Session.SEPARATOR) + 1);
+    }
+
     public String commandLine() { return commandLine; }
 }

@@ -4,18 +4,12 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.find.Root;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Log;
-import dev.reap.agent.reap.Outcome;
-import dev.reap.agent.reap.ReapResult;
-import dev.reap.agent.reap.Reaper;
 import dev.reap.agent.reap.SignalShell;
-import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Origin;
-import dev.reap.agent.report.Report;
-import dev.reap.agent.report.Summary;
+import dev.reap.agent.report.Reaping;
 import dev.reap.agent.session.Session;
 import org.slf4j.Logger;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,35 +49,12 @@ final class HostDeathReap implements Runnable {
         for (Map.Entry<Long, Long> e : watched.all().entrySet()) {
             roots.add(Root.recorded(e.getKey(), e.getValue(), Origin.recorded(e.getKey()), Origin.descendantOf(e.getKey())));
         }
-        List<Target> targets = new ArrayList<>();
-        List<Outcome> excluded = new ArrayList<>();
-        for (Target t : SessionTargets.collect(session, roots)) {
-            if (config.excludes(t.commandLine())) {
-                excluded.add(Outcome.excluded(t));
-            } else {
-                targets.add(t);
-            }
-        }
-        if (targets.isEmpty() && excluded.isEmpty() && config.report() == null) {
+        Reaping reaping = new Reaping(SessionTargets.collect(session, roots), config);
+        if (reaping.targets().isEmpty() && !reaping.excludedAny() && config.report() == null) {
             LOG.debug("watchdog: JVM {} ended without its shutdown hooks; nothing of it was left", session.pid());
             return;
         }
-        ReapResult result = new Reaper(shell).reap(targets, config.ladder());
-        String summary = Summary.reaped(result);
-        if (summary != null) {
-            LOG.info("watchdog: JVM {} ended without its shutdown hooks; {}", session.pid(), summary);
-        }
-        String survivors = Summary.survivors(result);
-        if (survivors != null) {
-            LOG.warn("watchdog: {}", survivors);
-        }
-        if (config.report() != null) {
-            Path path = Report.path(config.report(), session.pid());
-            try {
-                Report.write(path, session.id(), session.pid(), "watchdog", result, excluded);
-            } catch (Exception e) {
-                LOG.warn("watchdog: cannot write reap.report {}: {}", path, e.toString());
-            }
-        }
+        reaping.reap(config, shell, "watchdog: JVM " + session.pid() + " ended without its shutdown hooks; ",
+                "watchdog: ", session, "watchdog");
     }
 }
