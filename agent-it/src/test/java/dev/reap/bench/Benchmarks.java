@@ -62,6 +62,15 @@ public final class Benchmarks {
             }
             System.out.println("== the watchdog sidecar: " + home);
             WatchdogBench.main(new String[] {jar, classes, home, quick ? "1" : "5"});
+            System.out.println("== the registry after spawn-and-exit cycles: " + home);
+            RegistryBench.main(new String[] {jar, classes, home, quick ? "200" : "5000"});
+        }
+        System.out.println();
+        System.out.println("== attach, end to end (each target JDK from each CLI JDK)");
+        for (String target : homes) {
+            for (String cli : homes) {
+                AttachBench.main(new String[] {jar, classes, target, cli, quick ? "1" : "5"});
+            }
         }
         System.out.println();
         System.out.println("== the start-up sweep's /proc scan (this JVM: " + System.getProperty("java.home") + ")");

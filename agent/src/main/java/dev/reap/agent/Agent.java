@@ -3,6 +3,7 @@ package dev.reap.agent;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.config.LogLevel;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.spawn.SpawnHook;
 import dev.reap.agent.sweep.StartupSweep;
@@ -23,6 +24,14 @@ import java.lang.instrument.Instrumentation;
 public final class Agent {
     /** Guarded by the class: an AtomicBoolean would initialise VarHandles, milliseconds at start-up. */
     private static boolean loaded;
+    /**
+     * Set in a JVM the agent is loaded into, to its version: how {@code attach} tells that a JVM
+     * has it already ({@code jcmd <pid> VM.system_properties} shows it too). Outside
+     * {@code reap.*}, whose unknown keys are configuration errors.
+     */
+    public static final String LOADED_PROPERTY = "dev.reap.agent";
+    /** What the last attach did, for the attach CLI to read back: the session and what was adopted, or the error. */
+    public static final String ATTACH_PROPERTY = "dev.reap.agent.attach";
     /** The exit status for a configuration error, as for the CLI. */
     static final int CONFIGURATION_ERROR = 2;
 
@@ -38,28 +47,34 @@ public final class Agent {
     }
 
     private static void start(String options, Instrumentation instrumentation, boolean atJvmStart) {
+        ConfigLoader loader;
+        Config config;
         synchronized (Agent.class) {
             if (loaded) {
                 return;
             }
-            loaded = true;
-        }
-        ConfigLoader loader;
-        Config config;
-        try {
-            loader = ConfigLoader.forAgentOptions(options);
-            config = loader.load(System.getProperties(), System.getenv());
-        } catch (ConfigException e) {
-            Log.line("error: " + e.getMessage());
-            if (atJvmStart) {
-                // Like a bad -XX flag: the JVM does not start with a configuration it would misread.
-                System.exit(CONFIGURATION_ERROR);
+            try {
+                loader = ConfigLoader.forAgentOptions(options);
+                config = loader.load(System.getProperties(), System.getenv());
+            } catch (ConfigException e) {
+                Log.line("error: " + e.getMessage());
+                if (atJvmStart) {
+                    // Like a bad -XX flag: the JVM does not start with a configuration it would misread.
+                    System.exit(CONFIGURATION_ERROR);
+                }
+                // the attach CLI reads this back; a corrected attach may try again
+                System.setProperty(ATTACH_PROPERTY, "error: " + e.getMessage());
+                return;
             }
-            return;
+            loaded = true;
+            System.setProperty(LOADED_PROPERTY, version() + (config.enabled() ? "" : " (disabled)"));
         }
         Log.setLevel(config.log());
         if (!config.enabled()) {
             AgentRuntime.debug("disabled (reap.enabled=false)");
+            if (!atJvmStart) {
+                System.setProperty(ATTACH_PROPERTY, "disabled (reap.enabled=false)");
+            }
             return;
         }
         AgentRuntime runtime = new AgentRuntime(config, loader);
@@ -68,7 +83,25 @@ public final class Agent {
             StartupSweep.start(config);
         }
         if (!atJvmStart) {
-            runtime.get();
+            adopt(runtime);
         }
+    }
+
+    /** At attach: adopt what the JVM spawned before, and say so in its stderr and to the CLI. */
+    private static void adopt(AgentRuntime runtime) {
+        int adopted = runtime.adopt();
+        String outcome = adopted < 0 ? "another copy of the agent hooks this JVM; nothing to do"
+                : "session " + runtime.sessionId() + "; adopted " + adopted
+                + (adopted == 1 ? " process" : " processes") + " spawned before attach";
+        System.setProperty(ATTACH_PROPERTY, outcome);
+        if (Log.level().allows(LogLevel.INFO)) {
+            Log.line("attached: " + outcome);
+        }
+    }
+
+    /** The agent's version, from its jar's manifest. */
+    private static String version() {
+        String v = Agent.class.getPackage().getImplementationVersion();
+        return v != null ? v : "development build";
     }
 }

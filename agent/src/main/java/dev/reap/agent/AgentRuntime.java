@@ -1,9 +1,11 @@
 package dev.reap.agent;
 
+import dev.reap.agent.attach.Adoption;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.shutdown.ExitReap;
@@ -13,6 +15,7 @@ import dev.reap.agent.spawn.SpawnHook;
 import dev.reap.agent.spawn.SpawnRecorder;
 import dev.reap.agent.watchdog.Watchdog;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +27,9 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection> {
     private final Config config;
     private final ConfigLoader loader;
     private SpawnHook.Connection connection;
+    private Registry registry;
+    private Watchdog watchdog;
+    private Session session;
     private boolean setUp;
 
     AgentRuntime(Config config, ConfigLoader loader) {
@@ -41,9 +47,9 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection> {
             debug("already loaded in this JVM; nothing to do");
             return null;
         }
-        Session session = Session.current(System.getenv());
-        Registry registry = new Registry();
-        Watchdog watchdog = config.watchdog() ? new Watchdog(session, new ExitConfig(config, loader)) : null;
+        session = Session.current(System.getenv());
+        registry = new Registry();
+        watchdog = config.watchdog() ? new Watchdog(session, new ExitConfig(config, loader)) : null;
         connection = new SpawnHook.Connection(new ChildTagger(session.chain()),
                 new SpawnRecorder(registry, config.stacks(), watchdog), RewriteCache.forThisAgent());
         try {
@@ -56,6 +62,32 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection> {
             debug("session " + session.id() + " started (" + config + ")");
         }
         return connection;
+    }
+
+    /**
+     * At attach: takes over what the JVM spawned before (see {@link Adoption}) and tells the
+     * watchdog of it. Returns how many processes were adopted, or -1 when another copy of the
+     * agent hooks this JVM.
+     */
+    synchronized int adopt() {
+        if (get() == null) {
+            return -1;
+        }
+        List<Adopted> adopted = registry.adopt(Adoption.ofThisJvm());
+        if (watchdog != null) {
+            watchdog.adopted(adopted);
+        }
+        if (Log.debugEnabled()) {
+            for (Adopted a : adopted) {
+                debug("adopted " + a + ", spawned before attach");
+            }
+        }
+        return adopted.size();
+    }
+
+    /** This JVM's session id, once set up. */
+    synchronized String sessionId() {
+        return session == null ? null : session.id();
     }
 
     /**

@@ -18,7 +18,9 @@ import java.util.List;
  * <p>Usage: {@code ZooHost <end> <dir> <kind>...}; end: return, exit3, throw, wait (for a signal),
  * halt ({@code Runtime.halt(7)}: no shutdown hooks), halt-on-int (waits; SIGINT halts it with 130,
  * as a fork that dies the moment its build is interrupted).
- * After {@code ready} it waits for one line on stdin (or its end) before it ends.
+ * After {@code ready} it waits for one line on stdin (or its end) before it ends; a line
+ * {@code more <kind>...} spawns those kinds again first (reported as {@code <kind>@2}, and so
+ * on for each further batch, recording into files of those names), then {@code ready} again.
  * Kinds that record signals append the signal's name to {@code <dir>/<kind>}:
  * <ul>
  *   <li>plain: {@code sleep 600}</li>
@@ -48,53 +50,21 @@ public final class ZooHost {
         Path dir = Paths.get(args[1]);
         Path recorder = write(dir.resolve("record.sh"), RECORDER);
         Path stubborn = write(dir.resolve("stubborn.sh"), STUBBORN);
-        List<String> kinds = Arrays.asList(args).subList(2, args.length);
-        for (String kind : kinds) {
-            String file = dir.resolve(kind).toString();
-            switch (kind) {
-                case "plain":
-                    print(kind, spawn("sleep", "600").pid());
-                    break;
-                case "deaf":
-                    print(kind, firstLinePid(spawn("sh", "-c", "trap '' INT; echo $$; exec sleep 600")));
-                    break;
-                case "recorder":
-                    print(kind, firstLinePid(spawn("sh", recorder.toString(), file)));
-                    break;
-                case "grandchild": {
-                    Process parent = spawn("sh", "-c", "sh \"$0\" \"$1\"; :", recorder.toString(), file);
-                    print("grandchild-parent", parent.pid());
-                    print(kind, firstLinePid(parent));
-                    break;
-                }
-                case "daemon": {
-                    // Its PID comes through a file: the JDK closes a child's stdout pipe once the
-                    // child (setsid's parent half) has exited, and the daemon's echo would be lost.
-                    Path pidFile = dir.resolve("daemon.pid");
-                    spawn("setsid", "-f", "sh", "-c", "exec sh \"$0\" \"$1\" > \"$2\"", recorder.toString(), file,
-                            pidFile.toString()).waitFor();
-                    print(kind, pidFrom(pidFile));
-                    break;
-                }
-                case "jvm":
-                    print(kind, firstLinePid(spawn(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-                            "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                            SignalRecorder.class.getName(), file)));
-                    break;
-                case "stubborn":
-                    print(kind, firstLinePid(spawn("sh", stubborn.toString(), file)));
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown kind " + kind);
-            }
-        }
+        spawnAll(dir, recorder, stubborn, Arrays.asList(args).subList(2, args.length), "");
         if (end.equals("halt-on-int")) {
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> Runtime.getRuntime().halt(130));
         }
         System.out.println("ready");
         System.out.flush();
         // the test checks the children are alive, then says "go": ending earlier would race it
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = in.readLine();
+        for (int batch = 2; line != null && line.startsWith("more "); batch++) {
+            spawnAll(dir, recorder, stubborn, Arrays.asList(line.substring(5).trim().split(" ")), "@" + batch);
+            System.out.println("ready");
+            System.out.flush();
+            line = in.readLine();
+        }
         switch (end) {
             case "return":
                 return;
@@ -112,6 +82,49 @@ public final class ZooHost {
                 break;
             default:
                 throw new IllegalArgumentException("unknown end " + end);
+        }
+    }
+
+    private static void spawnAll(Path dir, Path recorder, Path stubborn, List<String> kinds, String suffix)
+            throws IOException, InterruptedException {
+        for (String kind : kinds) {
+            String file = dir.resolve(kind + suffix).toString();
+            switch (kind) {
+                case "plain":
+                    print(kind + suffix, spawn("sleep", "600").pid());
+                    break;
+                case "deaf":
+                    print(kind + suffix, firstLinePid(spawn("sh", "-c", "trap '' INT; echo $$; exec sleep 600")));
+                    break;
+                case "recorder":
+                    print(kind + suffix, firstLinePid(spawn("sh", recorder.toString(), file)));
+                    break;
+                case "grandchild": {
+                    Process parent = spawn("sh", "-c", "sh \"$0\" \"$1\"; :", recorder.toString(), file);
+                    print("grandchild-parent" + suffix, parent.pid());
+                    print(kind + suffix, firstLinePid(parent));
+                    break;
+                }
+                case "daemon": {
+                    // Its PID comes through a file: the JDK closes a child's stdout pipe once the
+                    // child (setsid's parent half) has exited, and the daemon's echo would be lost.
+                    Path pidFile = dir.resolve("daemon" + suffix + ".pid");
+                    spawn("setsid", "-f", "sh", "-c", "exec sh \"$0\" \"$1\" > \"$2\"", recorder.toString(), file,
+                            pidFile.toString()).waitFor();
+                    print(kind + suffix, pidFrom(pidFile));
+                    break;
+                }
+                case "jvm":
+                    print(kind + suffix, firstLinePid(spawn(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                            "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                            SignalRecorder.class.getName(), file)));
+                    break;
+                case "stubborn":
+                    print(kind + suffix, firstLinePid(spawn("sh", stubborn.toString(), file)));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown kind " + kind);
+            }
         }
     }
 

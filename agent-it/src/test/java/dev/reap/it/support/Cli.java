@@ -24,7 +24,12 @@ public final class Cli {
 
     /** Runs the CLI with the test's mark in its environment, stderr captured in {@code dir}. */
     public static Cli run(Path dir, String mark, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Jdk.current().java(), "-jar", Host.AGENT_JAR.toString()));
+        return runOn(Jdk.current().java(), dir, mark, args);
+    }
+
+    /** Runs the CLI on the {@code java} given (another JDK, or a JRE). */
+    public static Cli runOn(String java, Path dir, String mark, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java, "-jar", Host.AGENT_JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put(HostTest.MARK, mark);

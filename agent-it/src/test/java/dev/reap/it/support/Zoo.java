@@ -38,6 +38,20 @@ public final class Zoo {
         return zoo;
     }
 
+    /**
+     * Asks the host for a further batch of {@code kinds} ({@code ZooHost}'s {@code more}), reads
+     * them up to {@code ready} and checks they are alive; they are named {@code <kind>@<batch>}.
+     */
+    public void more(List<String> kinds) throws IOException, InterruptedException {
+        host.send("more " + String.join(" ", kinds));
+        for (String line : host.linesUntil("ready", Duration.ofSeconds(30))) {
+            String[] kindAndPid = line.split(" ");
+            long pid = Long.parseLong(kindAndPid[1]);
+            spawned.put(kindAndPid[0], new long[] {pid, Proc.startTicks(pid)});
+            assertThat(Proc.alive(pid, spawned.get(kindAndPid[0])[1])).as("%s alive", kindAndPid[0]).isTrue();
+        }
+    }
+
     /** Every process ends within {@code bound}. */
     public void allEndWithin(Duration bound) throws InterruptedException {
         for (Map.Entry<String, long[]> e : spawned.entrySet()) {
@@ -49,8 +63,8 @@ public final class Zoo {
 
     /** Each recording kind saw SIGINT first. */
     public void sigintCameFirst() throws IOException {
-        for (String kind : RECORDING) {
-            if (!spawned.containsKey(kind)) {
+        for (String kind : spawned.keySet()) {
+            if (!RECORDING.contains(kind.split("@")[0])) {
                 continue;
             }
             List<String> seen = Files.readAllLines(dir.resolve(kind));

@@ -41,8 +41,12 @@ public final class Main {
                 return new SweepCommand(out, err).run(rest);
             case "ps":
                 return new PsCommand(out, err).run(rest);
+            case "attach":
+                return new AttachCommand(out, err).run(rest);
+            case "list":
+                return new AttachCommand(out, err).run(new String[] {"--list"});
             default:
-                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: sweep, ps, demo, --help, --version");
+                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: attach, list, sweep, ps, demo, --help, --version");
                 return USAGE;
         }
     }
@@ -62,6 +66,10 @@ public final class Main {
                 "  (also as -Dreap.<key>=... or REAP_<KEY>=...; see the README)",
                 "",
                 "Commands:",
+                "  " + AttachCommand.USAGE,
+                "               load the agent into a running JVM of yours: it adopts what the JVM",
+                "               spawned before and reaps everything at its end; --help for more",
+                "  list         the same as attach --list",
                 "  " + SweepCommand.USAGE,
                 "               end what dead sessions left behind (this user's processes tagged",
                 "               with a session whose JVM is gone); --help for the options",
@@ -72,7 +80,8 @@ public final class Main {
                 "  --help       this text",
                 "  --version    the agent's version",
                 "",
-                "Exit status: 0 done, 1 something survived, 2 usage or configuration error.",
+                "Exit status: 0 done, 1 something survived (attach: the JVM could not take the agent),",
+                "2 usage or configuration error.",
                 "");
     }
 }

@@ -77,6 +77,25 @@ public final class ProcFs {
         return new String(copy, StandardCharsets.UTF_8);
     }
 
+    /** The arguments the process was started with, {@code argv[0]} first; null when gone or unreadable. */
+    public static java.util.List<String> arguments(long pid) {
+        byte[] bytes = read("/proc/" + pid + "/cmdline", 1 << 20);
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        java.util.List<String> arguments = new java.util.ArrayList<>();
+        int from = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == 0) {
+                if (i > from || i < bytes.length) {
+                    arguments.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
+                }
+                from = i + 1;
+            }
+        }
+        return arguments;
+    }
+
     /**
      * The real and effective user ids ({@code Uid:} in {@code status}), or null when gone or
      * unreadable. A process is "of the current user" when both are that user's.

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * else one {@code kill -N pid...} process carries a whole rung (a few milliseconds for a hundred
  * PIDs).
  */
-final class Signaller {
+public final class Signaller {
     private static final Logger LOG = Log.get(Signaller.class);
     private static final int PIDS_PER_COMMAND = 500;
     private static final long KILL_COMMAND_TIMEOUT_MILLIS = 5_000;
@@ -85,6 +85,19 @@ final class Signaller {
         for (Process helper : helpers) {
             awaitKill(helper);
         }
+    }
+
+    /**
+     * Sends one signal to one process through a {@code kill} process, for a caller that has
+     * checked the PID is the one it means (the attach CLI's SIGQUIT); false when it could not be sent.
+     */
+    public static boolean sendOnce(Signal signal, long pid) {
+        Process kill = startKill(signal, List.of(Long.toString(pid)));
+        if (kill == null) {
+            return false;
+        }
+        awaitKill(kill);
+        return !kill.isAlive() && kill.exitValue() == 0;
     }
 
     private static Process startKill(Signal signal, List<String> pids) {

@@ -1,5 +1,6 @@
 package dev.reap.agent.report;
 
+import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.session.SpawnSite;
@@ -37,6 +38,17 @@ public final class Origin {
 
     public static Origin descendantOf(Child child) {
         return new Origin(Kind.DESCENDANT, child.pid(), child.spawnedAtMillis(), child.site(), null);
+    }
+
+    /**
+     * A process adopted at attach: a child of the host, or a descendant of one (named by its
+     * parent), spawned before attach.
+     */
+    public static Origin adopted(Adopted adopted) {
+        return adopted.directChild()
+                ? new Origin(Kind.CHILD, adopted.pid(), adopted.startedAtMillis(), SpawnSite.BEFORE_ATTACH, null)
+                : new Origin(Kind.DESCENDANT, adopted.parentPid(), adopted.startedAtMillis(), SpawnSite.BEFORE_ATTACH,
+                        null);
     }
 
     /** A child the watchdog was told of: PID only, the site stayed in the dead host. */
@@ -80,10 +92,12 @@ public final class Origin {
     public String describe() {
         switch (kind) {
             case CHILD:
-                return site == SpawnSite.UNKNOWN && spawnedAtMillis < 0 ? "spawned by the host"
+                return site == SpawnSite.BEFORE_ATTACH ? "spawned before attach"
+                        : site == SpawnSite.UNKNOWN && spawnedAtMillis < 0 ? "spawned by the host"
                         : "spawned at " + site;
             case DESCENDANT:
-                return "started by pid " + spawnedBy + (spawnedAtMillis < 0 ? "" : " spawned at " + site);
+                return "started by pid " + spawnedBy + (site == SpawnSite.BEFORE_ATTACH ? " before attach"
+                        : spawnedAtMillis < 0 ? "" : " spawned at " + site);
             case LEFTOVER:
                 return "left by dead session " + session;
             case ORPHAN:

@@ -19,6 +19,8 @@ public final class Registry {
     static final int MIN_PRUNE_SIZE = 64;
 
     private final ConcurrentHashMap<Long, Child> children = new ConcurrentHashMap<>();
+    /** Taken over at attach; set once, read at exit. */
+    private volatile List<Adopted> adopted = List.of();
     private final Object counts = new Object();
     private long recorded;
     private int pruneAt = MIN_PRUNE_SIZE;
@@ -52,6 +54,29 @@ public final class Registry {
         return alive;
     }
 
+    /**
+     * Takes over what the JVM had spawned before the agent was attached, leaving out any the
+     * hook has recorded meanwhile. Returns what was adopted.
+     */
+    public List<Adopted> adopt(List<Adopted> found) {
+        List<Adopted> fresh = new ArrayList<>();
+        for (Adopted a : found) {
+            if (!children.containsKey(a.pid())) {
+                fresh.add(a);
+            }
+        }
+        adopted = List.copyOf(fresh);
+        synchronized (counts) {
+            recorded += fresh.size();
+        }
+        return adopted;
+    }
+
+    /** What was adopted at attach (some may have exited since). */
+    public List<Adopted> adopted() {
+        return adopted;
+    }
+
     /** The children recorded and still alive. */
     public List<Child> live() {
         prune();
@@ -68,7 +93,7 @@ public final class Registry {
         return children.size();
     }
 
-    /** How many spawns were recorded in this JVM's life. */
+    /** How many spawns were recorded (or processes adopted) in this JVM's life. */
     public long recordedCount() {
         synchronized (counts) {
             return recorded;

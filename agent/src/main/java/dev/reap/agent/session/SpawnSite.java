@@ -10,6 +10,8 @@ package dev.reap.agent.session;
  */
 public final class SpawnSite {
     public static final SpawnSite UNKNOWN = new SpawnSite(null, "an unknown place");
+    /** The site of a process adopted at attach: spawned before the agent was there to see it. */
+    public static final SpawnSite BEFORE_ATTACH = new SpawnSite(null, "before attach");
 
     private static final String RECORDER = "dev.reap.agent.spawn.SpawnRecorder";
     private static final String SELF = "dev.reap.agent.session.SpawnSite";
@@ -28,14 +30,9 @@ public final class SpawnSite {
         return new SpawnSite(new Throwable("spawn site"), null);
     }
 
-    /** A site described in words, e.g. "before attach". */
-    public static SpawnSite described(String description) {
-        return new SpawnSite(null, description);
-    }
-
-    /** True when a frame of the user's code was found. */
+    /** True when a frame of the user's code was found, or the site is {@link #BEFORE_ATTACH}. */
     public boolean known() {
-        return capture != null && firstUserFrame() != null;
+        return capture != null ? firstUserFrame() != null : this != UNKNOWN;
     }
 
     /** {@code com.acme.ServerIT.start(ServerIT.java:42)} */

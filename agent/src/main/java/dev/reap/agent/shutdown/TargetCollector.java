@@ -5,6 +5,7 @@ import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Origin;
+import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
@@ -42,13 +43,22 @@ final class TargetCollector {
             for (Child c : children) {
                 roots.add(Root.child(c.process(), c.commandLine(), Origin.child(c), Origin.descendantOf(c)));
             }
+            for (Adopted a : registry.adopted()) {
+                Origin origin = Origin.adopted(a);
+                roots.add(Root.recorded(a.pid(), a.startTicks(), origin, Origin.descendantOf(a.pid())));
+            }
             return SessionTargets.collect(session, roots);
         }
-        return collectFromHandles(children);
+        return collectFromHandles(children, registry.adopted());
     }
 
-    private static List<Target> collectFromHandles(List<Child> children) {
+    private static List<Target> collectFromHandles(List<Child> children, List<Adopted> adopted) {
         Map<Long, Target> found = new LinkedHashMap<>();
+        for (Adopted a : adopted) {
+            if (a.handle() != null && a.handle().isAlive()) {
+                found.putIfAbsent(a.pid(), Target.handle(a.handle(), a.commandLine(), Origin.adopted(a)));
+            }
+        }
         for (Child child : children) {
             found.putIfAbsent(child.pid(), Target.child(child.process(), -1, child.commandLine(), Origin.child(child)));
             child.process().descendants().forEach(d -> {

@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.SignalShell;
+import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.spawn.OwnSpawns;
 
@@ -34,8 +35,8 @@ import java.util.function.Supplier;
  * children die at once, was most of the reap's time.
  *
  * <p>Protocol, one line each, host to watchdog: a PID (the sidecar reads its start time from
- * {@code /proc} itself, and only while the PID is still the host's child), or
- * {@value WatchdogMain#GOODBYE}. The JDK starts children with every descriptor but 0, 1 and 2
+ * {@code /proc} itself, and only while the PID is still the host's child), a PID and the start
+ * time the host read (a process adopted at attach), or {@value WatchdogMain#GOODBYE}. The JDK starts children with every descriptor but 0, 1 and 2
  * closed, so no other process holds the pipe's write end.
  */
 public final class Watchdog {
@@ -47,6 +48,8 @@ public final class Watchdog {
     /** Children not yet reported, with their spawn times; guarded by this. */
     private final List<Process> recent = new ArrayList<>();
     private final List<Long> recentNanos = new ArrayList<>();
+    /** Lines for processes adopted at attach, to be sent at once; guarded by this. */
+    private final List<String> adoptedLines = new ArrayList<>();
     private Thread reporter;
     private boolean released;
     private boolean lost;
@@ -78,12 +81,33 @@ public final class Watchdog {
     }
 
     /**
+     * Tells the sidecar of processes adopted at attach, starting it at once: they have lasted
+     * already. Each is named by PID and start time, since most are not the host's children.
+     */
+    public synchronized void adopted(List<Adopted> processes) {
+        if (released || lost || processes.isEmpty()) {
+            return;
+        }
+        for (Adopted a : processes) {
+            adoptedLines.add(a.pid() + " " + a.startTicks());
+        }
+        if (reporter == null) {
+            reporter = new Thread(new Reporter(), "reap-agent-watchdog");
+            reporter.setDaemon(true);
+            reporter.start();
+        } else {
+            notifyAll();
+        }
+    }
+
+    /**
      * The host has begun its exit: no sidecar is started from now on (it would only compete with
      * the exit hook for CPU); one already running stays until {@link #release()}.
      */
     public synchronized void hostExiting() {
         recent.clear();
         recentNanos.clear();
+        adoptedLines.clear();
         if (process == null) {
             released = true;
             notifyAll();
@@ -134,15 +158,17 @@ public final class Watchdog {
     private void report() {
         try {
             while (true) {
-                List<Long> lasting = new ArrayList<>();
+                List<String> lasting = new ArrayList<>();
                 long sleepNanos;
                 synchronized (this) {
-                    while (recent.isEmpty() && !released && !lost) {
+                    while (recent.isEmpty() && adoptedLines.isEmpty() && !released && !lost) {
                         wait();
                     }
                     if (released || lost) {
                         return;
                     }
+                    lasting.addAll(adoptedLines);
+                    adoptedLines.clear();
                     sleepNanos = takeLasting(lasting);
                 }
                 if (!lasting.isEmpty()) {
@@ -151,7 +177,7 @@ public final class Watchdog {
                     }
                     synchronized (this) {
                         for (int i = 0; i < lasting.size() && process != null; i++) {
-                            send(Long.toString(lasting.get(i)));
+                            send(lasting.get(i));
                         }
                     }
                 }
@@ -168,7 +194,7 @@ public final class Watchdog {
      * Moves the PIDs of live children older than the window into {@code lasting}, drops exited
      * ones, keeps younger ones; returns how long until the oldest kept one is old enough.
      */
-    private long takeLasting(List<Long> lasting) {
+    private long takeLasting(List<String> lasting) {
         long now = System.nanoTime();
         long window = LASTING_MILLIS * 1_000_000;
         long wait = 0;
@@ -180,7 +206,7 @@ public final class Watchdog {
                 it.remove();
                 times.remove();
             } else if (age >= window) {
-                lasting.add(child.pid());
+                lasting.add(Long.toString(child.pid()));
                 it.remove();
                 times.remove();
             } else if (wait == 0) {
@@ -253,6 +279,7 @@ public final class Watchdog {
         lost = true;
         recent.clear();
         recentNanos.clear();
+        adoptedLines.clear();
     }
 
     private static void debug(String message) {

@@ -1,5 +1,6 @@
 package dev.reap.agent.watchdog;
 
+import dev.reap.agent.AgentJar;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.Durations;
 import dev.reap.agent.config.Key;
@@ -7,9 +8,6 @@ import dev.reap.agent.reap.Signal;
 import dev.reap.agent.session.Session;
 
 import java.io.File;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +35,7 @@ final class WatchdogCommand {
 
     /** The command, or null when the agent's own code cannot be located. */
     static List<String> command(Session session, Config exitConfig) {
-        File classPath = agentLocation();
+        File classPath = AgentJar.location();
         if (classPath == null) {
             return null;
         }
@@ -95,20 +93,5 @@ final class WatchdogCommand {
             }
         }
         return null;
-    }
-
-    /** The agent jar (or, in the agent's own tests, its classes directory). */
-    private static File agentLocation() {
-        try {
-            CodeSource source = WatchdogCommand.class.getProtectionDomain().getCodeSource();
-            URL location = source == null ? null : source.getLocation();
-            if (location == null || !"file".equals(location.getProtocol())) {
-                return null;
-            }
-            File file = new File(location.toURI());
-            return file.exists() ? file : null;
-        } catch (URISyntaxException | RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -74,27 +74,46 @@ public final class WatchdogMain {
             if (GOODBYE.contentEquals(line)) {
                 return true;
             }
-            long pid = parsePid(line);
-            if (pid > 0) {
-                watched.add(pid);
+            int space = indexOf(line, ' ');
+            if (space < 0) {
+                long pid = parseNumber(line, 0, line.length());
+                if (pid > 0) {
+                    watched.add(pid);
+                }
+            } else {
+                long pid = parseNumber(line, 0, space);
+                long startTicks = parseNumber(line, space + 1, line.length());
+                if (pid > 0 && startTicks >= 0) {
+                    watched.addAdopted(pid, startTicks);
+                }
             }
             line.setLength(0);
         }
         return false;
     }
 
-    private static long parsePid(CharSequence text) {
-        if (text.length() == 0 || text.length() > 18) {
+    private static int indexOf(CharSequence text, char c) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1. */
+    private static long parseNumber(CharSequence text, int from, int to) {
+        if (to <= from || to - from > 18) {
             return -1;
         }
-        long pid = 0;
-        for (int i = 0; i < text.length(); i++) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
                 return -1;
             }
-            pid = pid * 10 + (c - '0');
+            n = n * 10 + (c - '0');
         }
-        return pid;
+        return n;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The host's children the watchdog was told of, by PID, with the start time it read from
- * {@code /proc} on hearing of each. Exited ones are dropped as the map grows (as in the host's
+ * {@code /proc} on hearing of each (or, for a process adopted at attach, the one the host read). Exited ones are dropped as the map grows (as in the host's
  * registry), so a host that spawns millions of short-lived processes keeps it small.
  */
 final class Watched {
@@ -33,7 +33,21 @@ final class Watched {
         if (stat == null || stat.exited() || stat.parentPid() != session.pid() || stat.startTicks() < session.startTime()) {
             return;
         }
-        startTicksByPid.put(pid, stat.startTicks());
+        keep(pid, stat.startTicks());
+    }
+
+    /**
+     * Records a process the host adopted at attach (a child or a descendant of one), named by
+     * its start time as the host read it: kept only while that PID still has that start time.
+     */
+    void addAdopted(long pid, long startTicks) {
+        if (ProcFs.isAlive(pid, startTicks)) {
+            keep(pid, startTicks);
+        }
+    }
+
+    private void keep(long pid, long startTicks) {
+        startTicksByPid.put(pid, startTicks);
         if (startTicksByPid.size() >= pruneAt) {
             pruneAt = Math.max(MIN_PRUNE_SIZE, 2 * prune());
         }

@@ -41,6 +41,25 @@ class WatchdogMainTest {
         }
     }
 
+    @Test
+    void anAdoptedProcessIsWatchedByTheStartTimeTheHostRead() throws Exception {
+        try (Children children = new Children()) {
+            Process shell = children.shReady("sleep 600 & echo ready; wait");
+            assertThat(Children.await(java.time.Duration.ofSeconds(5), () -> shell.descendants().count() == 1)).isTrue();
+            long grandchild = shell.descendants().findFirst().orElseThrow().pid();
+            long ticks = ProcFs.stat(grandchild).startTicks();
+            Watched watched = new Watched(SELF);
+
+            // a descendant, not the host's child, named with its start time; a wrong start time
+            // is a reused PID, and PID 1 with its own start time is no process the host had
+            String lines = grandchild + " " + ticks + "\n" + shell.pid() + " " + (ticks + 999_999) + "\n1 x\n";
+            assertThat(WatchdogMain.follow(events(lines), watched)).isFalse();
+
+            assertThat(watched.all()).containsOnlyKeys(grandchild);
+            assertThat(watched.all().get(grandchild)).isEqualTo(ticks);
+        }
+    }
+
     private static ByteArrayInputStream events(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1));
     }
