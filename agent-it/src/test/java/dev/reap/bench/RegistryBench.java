@@ -12,7 +12,9 @@ import java.util.List;
  * the end. Run with the agent and without it, one after the other: the agent's registry must add
  * no growth of its own (exited children leave it as it grows).
  *
- * <p>Usage: {@code RegistryBench <agent jar> <classes> <java.home> <cycles>}.
+ * <p>Usage: {@code RegistryBench <agent jar> <classes> <java.home> <cycles> [--agent-only]}; spawns
+ * cost 3-7 ms each on a 2-core VM, so 100 000 cycles take some 10 minutes per JVM: the one command
+ * runs 5 000, and BENCHMARKS.md quotes a separate {@code 100000 --agent-only} run.
  */
 public final class RegistryBench {
     private RegistryBench() {
@@ -23,8 +25,14 @@ public final class RegistryBench {
         String classes = args[1];
         String home = args[2];
         String cycles = args[3];
-        long[] without = run(Harness.host(home, null, classes, Cycles.class.getName(), cycles));
         long[] with = run(Harness.host(home, "-javaagent:" + jar, classes, Cycles.class.getName(), cycles));
+        if (args.length > 4 && args[4].equals("--agent-only")) {
+            System.out.printf("%s, %s spawn-and-exit cycles%n  heap after a full GC, warmed up -> at the end:"
+                    + " reap-agent %d -> %d KiB (%+d KiB); %.0f cycles/s%n", home, cycles, with[0] / 1024, with[1] / 1024,
+                    (with[1] - with[0]) / 1024, with[2] / 1000.0);
+            return;
+        }
+        long[] without = run(Harness.host(home, null, classes, Cycles.class.getName(), cycles));
         System.out.printf("%s, %s spawn-and-exit cycles%n  heap after a full GC, warmed up -> at the end:"
                         + " reap-agent %d -> %d KiB (%+d KiB), no agent %d -> %d KiB (%+d KiB); %.0f vs %.0f cycles/s%n",
                 home, cycles, with[0] / 1024, with[1] / 1024, (with[1] - with[0]) / 1024,

@@ -4,6 +4,7 @@ import dev.reap.it.support.Host;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,8 +49,24 @@ class AgentJarTest {
                         "META-INF/NOTICE",
                         "META-INF/licenses/ASM",
                         "META-INF/LICENSE.txt",
-                        "META-INF/services/dev.reap.agent.shaded.slf4j.spi.SLF4JServiceProvider");
+                        "META-INF/services/dev.reap.agent.shaded.slf4j.spi.SLF4JServiceProvider",
+                        "META-INF/services/org.junit.platform.launcher.TestExecutionListener");
         assertThat(entries()).noneMatch(n -> n.endsWith("module-info.class"));
+    }
+
+    @Test
+    void theJUnitListenerIsRegisteredAndNamesJUnitUnrelocated() throws IOException {
+        try (JarFile jar = new JarFile(Host.AGENT_JAR.toFile())) {
+            String services = new String(jar.getInputStream(
+                    jar.getEntry("META-INF/services/org.junit.platform.launcher.TestExecutionListener")).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            assertThat(services.trim()).isEqualTo("dev.reap.agent.junit.ReapTestListener");
+            // JUnit is the run's own: referred to by its own names, never bundled
+            String listener = new String(jar.getInputStream(jar.getEntry("dev/reap/agent/junit/ReapTestListener.class"))
+                    .readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(listener).contains("org/junit/platform/launcher/TestExecutionListener").doesNotContain("shaded/junit");
+        }
+        assertThat(entries()).noneMatch(n -> n.contains("junit/platform"));
     }
 
     @Test

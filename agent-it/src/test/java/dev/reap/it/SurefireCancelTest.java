@@ -3,22 +3,17 @@ package dev.reap.it;
 import dev.reap.it.support.Host;
 import dev.reap.it.support.HostTest;
 import dev.reap.it.support.Jdk;
+import dev.reap.it.support.Maven;
 import dev.reap.it.support.Proc;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,23 +28,11 @@ class SurefireCancelTest extends HostTest {
     @MethodSource(Jdk.EVERY)
     void aCancelledBuildLeavesNothingBehind(int major) throws Exception {
         Jdk jdk = Jdk.require(major);
-        String mvn = mavenCommand();
-        Path project = copy(SAMPLE, dir.resolve("project"));
+        Path project = Maven.copy(SAMPLE, dir.resolve("project"));
         Path pids = dir.resolve("pids");
-        List<String> command = new ArrayList<>(List.of(mvn, "-B", "-q", "-nsu", "test",
-                "-Dreap.agent.jar=" + Host.AGENT_JAR));
-        String repo = System.getProperty("it.maven.repo");
-        if (repo != null && !repo.isEmpty()) {
-            command.add("-Dmaven.repo.local=" + repo);
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("mvn.log").toFile());
-        builder.environment().put(MARK, mark);
+        ProcessBuilder builder = Maven.build(jdk, project, dir.resolve("mvn.log"), mark, "-q", "test",
+                "-Dreap.agent.jar=" + Host.AGENT_JAR);
         builder.environment().put("REAP_IT_PIDS", pids.toString());
-        builder.environment().put("JAVA_HOME", jdk.home().toString());
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        builder.environment().remove("MAVEN_OPTS");
-        builder.environment().remove("REAP_AGENT_SESSIONS");
         Process maven = builder.start();
         try {
             assertThat(eventually(Duration.ofSeconds(120), () -> read(pids).split("\n").length == 2 && read(pids).endsWith("\n")))
@@ -71,33 +54,5 @@ class SurefireCancelTest extends HostTest {
         } finally {
             maven.destroyForcibly();
         }
-    }
-
-    private static String mavenCommand() {
-        String home = System.getProperty("it.maven.home");
-        if (home != null && new File(home, "bin/mvn").canExecute()) {
-            return new File(home, "bin/mvn").getPath();
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, "mvn").canExecute()) {
-                return new File(dir, "mvn").getPath();
-            }
-        }
-        Assumptions.abort("no mvn found (maven.home or PATH): the real build cannot run");
-        return null;
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-        return to;
     }
 }

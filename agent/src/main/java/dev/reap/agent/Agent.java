@@ -24,6 +24,8 @@ import java.lang.instrument.Instrumentation;
 public final class Agent {
     /** Guarded by the class: an AtomicBoolean would initialise VarHandles, milliseconds at start-up. */
     private static boolean loaded;
+    /** The configuration of the agent running in this JVM; null when none is (or it is disabled). */
+    private static volatile Config running;
     /**
      * Set in a JVM the agent is loaded into, to its version: how {@code attach} tells that a JVM
      * has it already ({@code jcmd <pid> VM.system_properties} shows it too). Outside
@@ -77,6 +79,7 @@ public final class Agent {
             }
             return;
         }
+        running = config;
         AgentRuntime runtime = new AgentRuntime(config, loader);
         SpawnHook.install(instrumentation, runtime);
         if (config.sweep()) {
@@ -97,6 +100,11 @@ public final class Agent {
         if (Log.level().allows(LogLevel.INFO)) {
             Log.line("attached: " + outcome);
         }
+    }
+
+    /** The configuration of the agent running in this JVM, or null when none is (or it is disabled). */
+    public static Config runningConfig() {
+        return running;
     }
 
     /** The agent's version, from its jar's manifest. */

@@ -25,6 +25,7 @@ public final class Host {
             .toAbsolutePath().normalize();
     private static final String HOSTS = System.getProperty("it.hosts", "target/test-classes");
     private static final String LIBRARIES = System.getProperty("it.host.libraries", "");
+    private static final String JUNIT = System.getProperty("it.host.junit", "");
 
     private final List<String> command;
     private final Map<String, String> environment;
@@ -165,6 +166,7 @@ public final class Host {
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean libraries;
+        private boolean junit;
         private boolean ownProcessGroup;
         private Path directory;
 
@@ -198,6 +200,12 @@ public final class Host {
             return this;
         }
 
+        /** Puts the JUnit Platform launcher and Jupiter on the class path, for {@code JUnitHost}. */
+        public Builder withJUnit() {
+            junit = true;
+            return this;
+        }
+
         /** Starts the host as the leader of a process group of its own, for {@link Host#signalGroup}. */
         public Builder ownProcessGroup() {
             ownProcessGroup = true;
@@ -225,7 +233,7 @@ public final class Host {
             command.add("-Xshare:auto");
             command.addAll(jvmOptions);
             command.add("-cp");
-            command.add(libraries ? HOSTS + File.pathSeparator + LIBRARIES : HOSTS);
+            command.add(HOSTS + (libraries ? File.pathSeparator + LIBRARIES : "") + (junit ? File.pathSeparator + JUNIT : ""));
             command.add(main.getName());
             command.addAll(Arrays.asList(args));
             Path dir = directory != null ? directory : Files.createTempDirectory("reap-it");

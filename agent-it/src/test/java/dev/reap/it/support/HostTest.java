@@ -56,6 +56,11 @@ public abstract class HostTest {
     }
 
     protected static String read(Path file) {
+        return readFile(file);
+    }
+
+    /** The file's text, or "" when it is missing. */
+    public static String readFile(Path file) {
         try {
             return new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -43,10 +43,12 @@ public final class Main {
                 return new PsCommand(out, err).run(rest);
             case "attach":
                 return new AttachCommand(out, err).run(rest);
+            case "report":
+                return new ReportCommand(out, err).run(rest);
             case "list":
                 return new AttachCommand(out, err).run(new String[] {"--list"});
             default:
-                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: attach, list, sweep, ps, demo, --help, --version");
+                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: attach, list, sweep, ps, report, demo, --help, --version");
                 return USAGE;
         }
     }
@@ -75,6 +77,8 @@ public final class Main {
                 "               with a session whose JVM is gone); --help for the options",
                 "  " + PsCommand.USAGE,
                 "               the agent sessions on this machine, live or dead, and their processes",
+                "  " + ReportCommand.USAGE,
+                "               summarise reap.report files (exit 1 when something needed SIGKILL)",
                 "  demo         start a JVM with the agent that spawns a few processes, end it,",
                 "               and show what was reaped and that nothing survived",
                 "  --help       this text",

@@ -26,6 +26,40 @@ public final class SessionTargets {
     public static List<Target> collect(Session session, List<Root> roots) {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
+        addTrees(table, roots, found);
+        for (ProcStat stat : TaggedScan.candidates(table, session.startTime(), session.pid())) {
+            if (found.containsKey(stat.pid())) {
+                continue;
+            }
+            if (session.tags(ProcFs.settledEnvironmentVariable(stat.pid(), Session.TAG))) {
+                found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()),
+                        Origin.tagged()));
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /**
+     * The roots and their descendants, and the live processes started at or after
+     * {@code sinceTicks} whose environment holds {@code variable=value} (a {@code setsid} daemon
+     * that left the tree), all from one snapshot. {@code variable} null: the trees only.
+     */
+    public static List<Target> trees(List<Root> roots, String variable, String value, long sinceTicks, Origin tagged) {
+        ProcessTable table = ProcessTable.snapshot();
+        Map<Long, Target> found = new LinkedHashMap<>();
+        addTrees(table, roots, found);
+        if (variable != null) {
+            long self = ProcessHandle.current().pid();
+            for (ProcStat stat : TaggedScan.candidates(table, sinceTicks, self)) {
+                if (!found.containsKey(stat.pid()) && value.equals(ProcFs.settledEnvironmentVariable(stat.pid(), variable))) {
+                    found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()), tagged));
+                }
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    private static void addTrees(ProcessTable table, List<Root> roots, Map<Long, Target> found) {
         for (Root root : roots) {
             ProcStat stat = table.get(root.pid);
             if (stat == null || stat.exited() || root.startTicks >= 0 && stat.startTicks() != root.startTicks) {
@@ -41,15 +75,5 @@ public final class SessionTargets {
                         root.descendants));
             }
         }
-        for (ProcStat stat : TaggedScan.candidates(table, session.startTime(), session.pid())) {
-            if (found.containsKey(stat.pid())) {
-                continue;
-            }
-            if (session.tags(ProcFs.settledEnvironmentVariable(stat.pid(), Session.TAG))) {
-                found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()),
-                        Origin.tagged()));
-            }
-        }
-        return new ArrayList<>(found.values());
     }
 }

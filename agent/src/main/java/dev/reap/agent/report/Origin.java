@@ -23,21 +23,28 @@ public final class Origin {
     private final SpawnSite site;
     /** For a sweep: the dead session whose tag it carries. */
     private final String session;
+    /** The JUnit test or class that spawned it (or its ancestor), or null. */
+    private final String test;
 
-    private Origin(Kind kind, long spawnedBy, long spawnedAtMillis, SpawnSite site, String session) {
+    private Origin(Kind kind, long spawnedBy, long spawnedAtMillis, SpawnSite site, String session, String test) {
         this.kind = kind;
         this.spawnedBy = spawnedBy;
         this.spawnedAtMillis = spawnedAtMillis;
         this.site = site;
         this.session = session;
+        this.test = test;
+    }
+
+    private Origin(Kind kind, long spawnedBy, long spawnedAtMillis, SpawnSite site, String session) {
+        this(kind, spawnedBy, spawnedAtMillis, site, session, null);
     }
 
     public static Origin child(Child child) {
-        return new Origin(Kind.CHILD, child.pid(), child.spawnedAtMillis(), child.site(), null);
+        return new Origin(Kind.CHILD, child.pid(), child.spawnedAtMillis(), child.site(), null, child.test());
     }
 
     public static Origin descendantOf(Child child) {
-        return new Origin(Kind.DESCENDANT, child.pid(), child.spawnedAtMillis(), child.site(), null);
+        return new Origin(Kind.DESCENDANT, child.pid(), child.spawnedAtMillis(), child.site(), null, child.test());
     }
 
     /**
@@ -64,6 +71,11 @@ public final class Origin {
         return new Origin(Kind.TAGGED, 0, -1, null, null);
     }
 
+    /** Found by the tag of the JUnit test that spawned it (or its ancestor). */
+    public static Origin taggedBy(String test) {
+        return new Origin(Kind.TAGGED, 0, -1, null, null, test);
+    }
+
     /** Found by a sweep: tagged with {@code session}, whose JVM is dead. */
     public static Origin leftoverOf(String session) {
         return new Origin(Kind.LEFTOVER, 0, -1, null, session);
@@ -88,8 +100,15 @@ public final class Origin {
     /** The dead session a sweep found it tagged with, else null. */
     public String session() { return session; }
 
+    /** The JUnit test ({@code com.acme.ServerIT#starts()}) or class that spawned it, else null. */
+    public String test() { return test; }
+
     /** {@code spawned at com.acme.ServerIT.start(ServerIT.java:42)} */
     public String describe() {
+        return test == null ? describeSpawn() : describeSpawn() + " in " + test;
+    }
+
+    private String describeSpawn() {
         switch (kind) {
             case CHILD:
                 return site == SpawnSite.BEFORE_ATTACH ? "spawned before attach"

@@ -24,6 +24,7 @@ public final class Reaping {
 
     private final List<Target> targets = new ArrayList<>();
     private final List<Outcome> excluded = new ArrayList<>();
+    private List<Outcome> earlier = List.of();
 
     /** Splits what was found into the targets and the processes {@code reap.exclude} protects. */
     public Reaping(List<Target> found, Config config) {
@@ -35,6 +36,12 @@ public final class Reaping {
                 targets.add(t);
             }
         }
+    }
+
+    /** Adds what this session reaped before (at the ends of its tests) to the report. */
+    public Reaping alsoReport(List<Outcome> reapedEarlier) {
+        this.earlier = reapedEarlier;
+        return this;
     }
 
     /** The processes to signal. */
@@ -67,7 +74,7 @@ public final class Reaping {
         if (session != null && config.report() != null) {
             Path path = Report.path(config.report(), session.pid());
             try {
-                Report.write(path, session.id(), session.pid(), reapedBy, result, excluded);
+                Report.write(path, session.id(), session.pid(), reapedBy, result, excluded, earlier);
             } catch (Exception e) {
                 LOG.warn("{}cannot write reap.report {}: {}", warningPrefix, path, e.toString());
             }

@@ -23,10 +23,11 @@ public final class Report {
 
     /**
      * Writes the report of one reaping by {@code reaper} ({@code exit-hook}, {@code watchdog} or
-     * {@code sweep}) for the session {@code sessionId} of the JVM {@code pid}.
+     * {@code sweep}) for the session {@code sessionId} of the JVM {@code pid}; {@code earlier}:
+     * what was reaped before in this session (when its JUnit tests ended, with {@code reap.scope=test}).
      */
     public static void write(Path path, String sessionId, long pid, String reaper, ReapResult result,
-                             List<Outcome> excluded) throws IOException {
+                             List<Outcome> excluded, List<Outcome> earlier) throws IOException {
         StringBuilder json = new StringBuilder(256);
         json.append("{\n  \"session\": ").append(quote(sessionId))
                 .append(",\n  \"pid\": ").append(pid)
@@ -35,6 +36,9 @@ public final class Report {
                 .append(",\n  \"elapsedMillis\": ").append(result.elapsedMillis())
                 .append(",\n  \"processes\": [");
         boolean first = true;
+        for (Outcome o : earlier) {
+            first = append(json, o, first);
+        }
         for (Outcome o : result.outcomes()) {
             first = append(json, o, first);
         }
@@ -59,6 +63,7 @@ public final class Report {
                         : quote(Instant.ofEpochMilli(origin.spawnedAtMillis()).toString()))
                 .append(", \"site\": ").append(origin.site() == null ? "null" : quote(origin.site().toString()))
                 .append(", \"session\": ").append(quote(origin.session()))
+                .append(", \"test\": ").append(quote(origin.test()))
                 .append(", \"outcome\": ").append(quote(o.kind().name().toLowerCase(java.util.Locale.ROOT)))
                 .append(", \"signal\": ").append(o.signal() == null ? "null" : quote(o.signal().fullName()))
                 .append(", \"afterMillis\": ").append(o.afterMillis())

@@ -58,16 +58,20 @@ public final class Summary {
     }
 
     public static String describe(Outcome outcome) {
-        String command = outcome.target().commandLine();
+        Origin origin = (Origin) outcome.target().origin();
+        return "pid " + outcome.target().pid() + " '" + oneLine(outcome.target().commandLine()) + "' " + origin.describe();
+    }
+
+    /** A command line as it goes into a line of ours: cut at {@value #MAX_COMMAND} characters, on one line. */
+    public static String oneLine(String command) {
         if (command == null) {
-            command = "?";
-        } else if (command.length() > MAX_COMMAND) {
+            return "?";
+        }
+        if (command.length() > MAX_COMMAND) {
             command = command.substring(0, MAX_COMMAND) + "...";
         }
         // one line stays one line: a `python -c` script may hold newlines
-        command = command.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
-        Origin origin = (Origin) outcome.target().origin();
-        return "pid " + outcome.target().pid() + " '" + command + "' " + origin.describe();
+        return command.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
     }
 
     private static long latest(List<Outcome> ended, Signal signal) {

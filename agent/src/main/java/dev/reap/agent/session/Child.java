@@ -9,13 +9,16 @@ public final class Child {
     private final List<String> command;
     private final long spawnedAtMillis;
     private final SpawnSite site;
+    private final String test;
 
-    public Child(Process process, List<String> command, long spawnedAtMillis, SpawnSite site) {
+    /** {@code test}: the JUnit test or class that was running on the spawning thread, or null. */
+    public Child(Process process, List<String> command, long spawnedAtMillis, SpawnSite site, String test) {
         this.process = process;
         this.pid = process.pid();
         this.command = command;
         this.spawnedAtMillis = spawnedAtMillis;
         this.site = site;
+        this.test = test;
     }
 
     public Process process() { return process; }
@@ -31,6 +34,9 @@ public final class Child {
 
     /** Where it was spawned, or {@link SpawnSite#UNKNOWN} with {@code reap.stacks=false}. */
     public SpawnSite site() { return site; }
+
+    /** {@code com.acme.ServerIT#starts()}, {@code com.acme.ServerIT} (its {@code @BeforeAll}), or null outside tests. */
+    public String test() { return test; }
 
     @Override
     public String toString() {

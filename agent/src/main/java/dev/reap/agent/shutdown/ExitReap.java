@@ -4,12 +4,14 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.config.Key;
+import dev.reap.agent.junit.TestScopes;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Origin;
 import dev.reap.agent.report.Reaping;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
+import dev.reap.agent.spawn.SpawnRecorder;
 import dev.reap.agent.watchdog.Watchdog;
 import org.slf4j.Logger;
 
@@ -110,6 +112,10 @@ public final class ExitReap implements Runnable {
         }
         Config config = currentConfig();
         Reaping reaping = new Reaping(found, config);
+        TestScopes tests = SpawnRecorder.testScopes();
+        if (tests != null) {
+            reaping.alsoReport(tests.reaped());
+        }
         warmSummaryWhileWaiting(reaping.targets());
         reaping.reap(config, watchdog == null ? null : watchdog.signalShell(), "", "", session, "exit-hook");
     }

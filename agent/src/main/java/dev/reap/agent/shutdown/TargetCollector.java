@@ -21,7 +21,7 @@ import java.util.Optional;
  * descendants, tagged processes); elsewhere the children and their descendants by
  * {@link ProcessHandle}.
  */
-final class TargetCollector {
+public final class TargetCollector {
     private final Registry registry;
     private final Session session;
 
@@ -50,6 +50,24 @@ final class TargetCollector {
             return SessionTargets.collect(session, roots);
         }
         return collectFromHandles(children, registry.adopted());
+    }
+
+    /**
+     * The live ones of {@code children} and their descendants, and the processes whose environment
+     * holds {@code tagVariable=tagValue} started at or after {@code sinceTicks}, without the rest of
+     * the session's tagged processes: what one JUnit test must reap when it ends
+     * ({@code reap.scope=test}).
+     */
+    public static List<Target> treesOf(List<Child> children, String tagVariable, String tagValue, long sinceTicks,
+                                       Origin tagged) {
+        if (!ProcFs.available()) {
+            return collectFromHandles(children, List.of());
+        }
+        List<Root> roots = new ArrayList<>();
+        for (Child c : children) {
+            roots.add(Root.child(c.process(), c.commandLine(), Origin.child(c), Origin.descendantOf(c)));
+        }
+        return SessionTargets.trees(roots, tagVariable, tagValue, sinceTicks, tagged);
     }
 
     private static List<Target> collectFromHandles(List<Child> children, List<Adopted> adopted) {

@@ -1,5 +1,7 @@
 package dev.reap.agent.spawn;
 
+import dev.reap.agent.junit.TestScope;
+import dev.reap.agent.junit.TestScopes;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
@@ -18,6 +20,9 @@ public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> 
         static final Logger LOG = Log.get(SpawnRecorder.class);
     }
 
+    /** Set once JUnit reports a test plan in this JVM; until then a spawn pays nothing for it. */
+    private static volatile TestScopes scopes;
+
     private final Registry registry;
     private final boolean captureSites;
     private final Watchdog watchdog;
@@ -29,6 +34,16 @@ public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> 
         this.watchdog = watchdog;
     }
 
+    /** From now on, every spawn is attributed to the JUnit scope running on its thread. */
+    public static void attributeTo(TestScopes testScopes) {
+        scopes = testScopes;
+    }
+
+    /** The JUnit scopes of this JVM, or null when no test plan ran. */
+    public static TestScopes testScopes() {
+        return scopes;
+    }
+
     @Override
     public void accept(Process process, ProcessBuilder builder) {
         if (OwnSpawns.inProgress()) {
@@ -36,8 +51,13 @@ public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> 
         }
         List<String> command = new ArrayList<>(builder.command());
         SpawnSite site = captureSites ? SpawnSite.capture() : SpawnSite.UNKNOWN;
-        Child child = new Child(process, command, System.currentTimeMillis(), site);
+        TestScopes tests = scopes;
+        TestScope scope = tests == null ? null : tests.current();
+        Child child = new Child(process, command, System.currentTimeMillis(), site, scope == null ? null : scope.name());
         registry.record(child);
+        if (scope != null) {
+            scope.spawned(child);
+        }
         if (watchdog != null) {
             watchdog.spawned(process);
         }

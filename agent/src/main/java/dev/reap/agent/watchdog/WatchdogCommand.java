@@ -4,6 +4,7 @@ import dev.reap.agent.AgentJar;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.Durations;
 import dev.reap.agent.config.Key;
+import dev.reap.agent.junit.TestScopes;
 import dev.reap.agent.reap.Signal;
 import dev.reap.agent.session.Session;
 
@@ -71,6 +72,7 @@ final class WatchdogCommand {
             environment.remove(name);
         }
         environment.remove(Session.TAG);
+        environment.remove(TestScopes.TAG);
         // its configuration comes as system properties, which environment variables must not override
         for (Key key : Key.values()) {
             environment.remove(key.environmentVariable());

@@ -1,0 +1,94 @@
+package dev.reap.it.support;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real Maven builds of the sample projects under {@code src/it}, on a chosen JDK, with the local
+ * repository of the build that runs the tests (so they work offline once it is populated, and
+ * fetch from Maven Central what they need beyond it). Each build carries the test's mark.
+ */
+public final class Maven {
+    private static boolean agentInstalled;
+
+    private Maven() {
+    }
+
+    /** {@code mvn} of the running build (maven.home), else the first on the PATH; aborts the test without one. */
+    public static String command() {
+        String home = System.getProperty("it.maven.home");
+        if (home != null && new File(home, "bin/mvn").canExecute()) {
+            return new File(home, "bin/mvn").getPath();
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (new File(dir, "mvn").canExecute()) {
+                return new File(dir, "mvn").getPath();
+            }
+        }
+        Assumptions.abort("no mvn found (maven.home or PATH): the real build cannot run");
+        return null;
+    }
+
+    /** {@code mvn -B <args>} in {@code project} on {@code jdk}, output to {@code log}, not yet waited for. */
+    public static ProcessBuilder build(Jdk jdk, Path project, Path log, String mark, String... args) {
+        List<String> command = new ArrayList<>(List.of(command(), "-B", "-nsu"));
+        String repo = System.getProperty("it.maven.repo");
+        if (repo != null && !repo.isEmpty()) {
+            command.add("-Dmaven.repo.local=" + repo);
+        }
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put(HostTest.MARK, mark);
+        builder.environment().put("JAVA_HOME", jdk.home().toString());
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove("MAVEN_OPTS");
+        builder.environment().remove("REAP_AGENT_SESSIONS");
+        return builder;
+    }
+
+    /**
+     * Puts the agent jar just built into the local repository as {@code dev.reap:reap-agent} of
+     * this build's version, as {@code mvn install} would: the samples then take it exactly as the
+     * README says, through the dependency plugin's properties goal. Once per test JVM.
+     */
+    public static synchronized void installAgent(Path dir) throws IOException, InterruptedException {
+        if (agentInstalled) {
+            return;
+        }
+        String version = System.getProperty("it.agent.version", "0.1.0-SNAPSHOT");
+        Path log = dir.resolve("install.log");
+        Process p = build(Jdk.current(), dir, log, "install", "-q",
+                "org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file",
+                "-Dfile=" + Host.AGENT_JAR.toAbsolutePath(), "-DgroupId=dev.reap", "-DartifactId=reap-agent",
+                "-Dversion=" + version, "-Dpackaging=jar", "-DgeneratePom=true").start();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("install-file: %s", HostTest.readFile(log)).isZero();
+        agentInstalled = true;
+    }
+
+    /** A fresh copy of a sample project. */
+    public static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        return to;
+    }
+}
