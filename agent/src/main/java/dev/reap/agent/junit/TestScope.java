@@ -18,6 +18,9 @@ public final class TestScope {
     private final long startTicks;
     private final List<Child> children = new ArrayList<>();
     private boolean spawnedAny;
+    private int pruneAt = MIN_PRUNE_SIZE;
+    /** As in the registry: exited children go as the list grows, so a test spawning thousands keeps it small. */
+    private static final int MIN_PRUNE_SIZE = 16;
 
     /**
      * {@code tag}: the value of {@value TestScopes#TAG} its children get ({@code reap.scope=test}),
@@ -61,6 +64,14 @@ public final class TestScope {
     public synchronized void spawned(Child child) {
         children.add(child);
         spawnedAny = true;
+        if (children.size() >= pruneAt) {
+            for (java.util.Iterator<Child> it = children.iterator(); it.hasNext(); ) {
+                if (!it.next().process().isAlive()) {
+                    it.remove();
+                }
+            }
+            pruneAt = Math.max(MIN_PRUNE_SIZE, 2 * children.size());
+        }
     }
 
     /** The children spawned in this scope that are still alive. */
