@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>Usage: {@code RegistryBench <agent jar> <classes> <java.home> <cycles> [--agent-only]}; spawns
  * cost 3-7 ms each on a 2-core VM, so 100 000 cycles take some 10 minutes per JVM: the one command
- * runs 5 000, and BENCHMARKS.md quotes a separate {@code 100000 --agent-only} run.
+ * runs 2 000, and BENCHMARKS.md quotes a separate {@code 100000 --agent-only} run.
  */
 public final class RegistryBench {
     private RegistryBench() {
