@@ -92,7 +92,9 @@ class SurefireBuildsTest extends HostTest {
     /** Runs the build to its end and returns its output; it must end with {@code status} (0, or not 0). */
     private String mvn(int status, String... args) throws Exception {
         Path log = dir.resolve("mvn.log");
-        ProcessBuilder builder = Maven.build(Jdk.current(), project, log, mark, args);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("-Dreap.version=" + System.getProperty("it.agent.version", "0.1.0-SNAPSHOT"));
+        ProcessBuilder builder = Maven.build(Jdk.current(), project, log, mark, all.toArray(new String[0]));
         builder.environment().put("REAP_IT_PIDS", pids.toString());
         Process maven = builder.start();
         try {

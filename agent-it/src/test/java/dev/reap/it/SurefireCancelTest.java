@@ -1,6 +1,5 @@
 package dev.reap.it;
 
-import dev.reap.it.support.Host;
 import dev.reap.it.support.HostTest;
 import dev.reap.it.support.Jdk;
 import dev.reap.it.support.Maven;
@@ -28,10 +27,11 @@ class SurefireCancelTest extends HostTest {
     @MethodSource(Jdk.EVERY)
     void aCancelledBuildLeavesNothingBehind(int major) throws Exception {
         Jdk jdk = Jdk.require(major);
+        Maven.installAgent(dir);
         Path project = Maven.copy(SAMPLE, dir.resolve("project"));
         Path pids = dir.resolve("pids");
         ProcessBuilder builder = Maven.build(jdk, project, dir.resolve("mvn.log"), mark, "-q", "test",
-                "-Dreap.agent.jar=" + Host.AGENT_JAR);
+                "-Dreap.version=" + System.getProperty("it.agent.version", "0.1.0-SNAPSHOT"));
         builder.environment().put("REAP_IT_PIDS", pids.toString());
         Process maven = builder.start();
         try {
