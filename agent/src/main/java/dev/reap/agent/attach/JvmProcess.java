@@ -67,6 +67,21 @@ public final class JvmProcess {
         return new JvmProcess(pid, home, releaseVersion(home), arguments, options);
     }
 
+    /**
+     * True when {@code pid} runs in this process's PID namespace (or that cannot be read: the
+     * attach itself then says what is wrong); a JVM in a container's namespace must be attached
+     * from inside it, by the PID it has there.
+     */
+    public static boolean inOurPidNamespace(long pid) {
+        try {
+            Path ours = Files.readSymbolicLink(Paths.get("/proc/self/ns/pid"));
+            Path theirs = Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid), "ns", "pid"));
+            return ours.equals(theirs);
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     /** The path of the {@code libjvm.so} mapped into {@code pid}, or null. */
     private static Path libjvm(long pid) {
         try {

@@ -12,7 +12,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Properties;
@@ -168,7 +167,7 @@ final class AttachCommand {
             throw new Refusal(Main.USAGE, "process " + pid + " belongs to user " + owner
                     + "; run attach as that user: sudo -u " + owner + " java -jar reap-agent.jar attach " + pid);
         }
-        if (!samePidNamespace(pid)) {
+        if (!JvmProcess.inOurPidNamespace(pid)) {
             throw new Refusal(Main.USAGE, "process " + pid + " runs in another PID namespace (a container); run attach"
                     + " inside it, with the PID it has there (docker exec <container> java -jar reap-agent.jar attach <pid>)");
         }
@@ -199,16 +198,6 @@ final class AttachCommand {
         } catch (IOException | RuntimeException e) {
             long[] ids = ProcFs.userIds(pid);
             return ids == null ? "?" : Long.toString(ids[1]);
-        }
-    }
-
-    private static boolean samePidNamespace(long pid) {
-        try {
-            Path ours = Files.readSymbolicLink(Paths.get("/proc/self/ns/pid"));
-            Path theirs = Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid), "ns", "pid"));
-            return ours.equals(theirs);
-        } catch (IOException | RuntimeException e) {
-            return true; // unreadable: let the attach itself say what is wrong
         }
     }
 

@@ -37,7 +37,7 @@ final class JvmList {
                 continue;
             }
             long[] ids = ProcFs.userIds(pid);
-            if (ids == null || ours == null || ids[1] != ours[1]) {
+            if (ids == null || ours == null || ids[1] != ours[1] || !JvmProcess.inOurPidNamespace(pid)) {
                 continue;
             }
             JvmProcess jvm = JvmProcess.of(pid);

@@ -52,7 +52,8 @@ public final class TestScopes {
 
     private TestScopes(Config config) {
         this.config = config;
-        this.session = Session.current(System.getenv()).id();
+        // only reap.scope=test tags children with their scope
+        this.session = config.scope() == Config.Scope.TEST ? Session.current(System.getenv()).id() : null;
     }
 
     /** The scopes of this JVM, or null when the agent is not running in it (JUnit found the jar on a class path only). */

@@ -39,10 +39,7 @@ public final class TargetCollector {
             }
         }
         if (ProcFs.available()) {
-            List<Root> roots = new ArrayList<>();
-            for (Child c : children) {
-                roots.add(Root.child(c.process(), c.commandLine(), Origin.child(c), Origin.descendantOf(c)));
-            }
+            List<Root> roots = rootsOf(children);
             for (Adopted a : registry.adopted()) {
                 Origin origin = Origin.adopted(a);
                 roots.add(Root.recorded(a.pid(), a.startTicks(), origin, Origin.descendantOf(a.pid())));
@@ -63,11 +60,15 @@ public final class TargetCollector {
         if (!ProcFs.available()) {
             return collectFromHandles(children, List.of());
         }
+        return SessionTargets.trees(rootsOf(children), tagVariable, tagValue, sinceTicks, tagged);
+    }
+
+    private static List<Root> rootsOf(List<Child> children) {
         List<Root> roots = new ArrayList<>();
         for (Child c : children) {
             roots.add(Root.child(c.process(), c.commandLine(), Origin.child(c), Origin.descendantOf(c)));
         }
-        return SessionTargets.trees(roots, tagVariable, tagValue, sinceTicks, tagged);
+        return roots;
     }
 
     private static List<Target> collectFromHandles(List<Child> children, List<Adopted> adopted) {

@@ -36,8 +36,9 @@ import java.util.function.Supplier;
  *
  * <p>Protocol, one line each, host to watchdog: a PID (the sidecar reads its start time from
  * {@code /proc} itself, and only while the PID is still the host's child), a PID and the start
- * time the host read (a process adopted at attach), or {@value WatchdogMain#GOODBYE}. The JDK starts children with every descriptor but 0, 1 and 2
- * closed, so no other process holds the pipe's write end.
+ * time the host read (a process adopted at attach), or {@value WatchdogMain#GOODBYE}. The JDK
+ * starts children with every descriptor but 0, 1 and 2 closed, so no other process holds the
+ * pipe's write end.
  */
 public final class Watchdog {
     /** How long a child must live before the sidecar hears of it. */
@@ -72,9 +73,7 @@ public final class Watchdog {
         recent.add(child);
         recentNanos.add(System.nanoTime());
         if (reporter == null) {
-            reporter = new Thread(new Reporter(), "reap-agent-watchdog");
-            reporter.setDaemon(true);
-            reporter.start();
+            startReporter();
         } else if (recent.size() == 1) {
             notifyAll();
         }
@@ -92,12 +91,17 @@ public final class Watchdog {
             adoptedLines.add(a.pid() + " " + a.startTicks());
         }
         if (reporter == null) {
-            reporter = new Thread(new Reporter(), "reap-agent-watchdog");
-            reporter.setDaemon(true);
-            reporter.start();
+            startReporter();
         } else {
             notifyAll();
         }
+    }
+
+    /** Guarded by this. */
+    private void startReporter() {
+        reporter = new Thread(new Reporter(), "reap-agent-watchdog");
+        reporter.setDaemon(true);
+        reporter.start();
     }
 
     /**
