@@ -46,8 +46,8 @@ public final class Benchmarks {
         }
         System.out.println();
 
-        section("JVM start of a program that spawns once (bare, a do-nothing agent, reap-agent)");
-        List<String> startup = new ArrayList<>(List.of(classes, quick ? "2" : "30"));
+        section("JVM start: a program that spawns once, and javac, which never spawns (bare, a do-nothing agent, reap-agent)");
+        List<String> startup = new ArrayList<>(List.of(quick ? "2" : "30"));
         startup.addAll(homes);
         startup.add("reap-agent=" + jar);
         StartupBench.main(startup.toArray(new String[0]));

@@ -1,7 +1,6 @@
 package dev.reap.bench;
 
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,10 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 /** Shared pieces of the benchmark mains: whole-JVM timing, alternating variants, medians. */
 final class Harness {
@@ -60,21 +55,24 @@ final class Harness {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
-    /** A jar holding {@link NoopAgent} with its Premain-Class manifest. */
-    static Path noopAgentJar() throws IOException {
-        Path jar = Files.createTempFile("noop-agent", ".jar");
-        jar.toFile().deleteOnExit();
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", NoopAgent.class.getName());
-        String entry = NoopAgent.class.getName().replace('.', '/') + ".class";
-        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar.toFile()), manifest);
-             InputStream in = NoopAgent.class.getClassLoader().getResourceAsStream(entry)) {
-            out.putNextEntry(new JarEntry(entry));
-            in.transferTo(out);
-            out.closeEntry();
+    /**
+     * A directory holding only the class files of {@code classes}. A host started from it cannot
+     * find {@link NoopAgent} on its class path, so the do-nothing agent loads from its own jar,
+     * as every real agent does (from the class path it skipped the jar-reading machinery).
+     */
+    static Path classesOf(Class<?>... classes) throws IOException {
+        Path dir = Files.createTempDirectory("bench-host");
+        dir.toFile().deleteOnExit();
+        for (Class<?> c : classes) {
+            String entry = c.getName().replace('.', '/') + ".class";
+            Path target = dir.resolve(entry);
+            Files.createDirectories(target.getParent());
+            try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
+                Files.copy(in, target);
+            }
+            target.toFile().deleteOnExit();
         }
-        return jar;
+        return dir;
     }
 
     /** {@code java [agentOption] -cp classes main args...}; no agent option when it is null. */

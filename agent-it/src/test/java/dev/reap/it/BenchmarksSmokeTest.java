@@ -26,7 +26,7 @@ class BenchmarksSmokeTest {
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         original.print(out);
-        assertThat(out).contains("machine: ").contains("noop-agent").contains("reap-agent")
+        assertThat(out).contains("machine: ").contains("noop-agent").contains("reap-agent").contains("javac, never spawns")
                 .contains("spawns of true").contains("cooperative children just spawned")
                 .contains("cooperative children that lived 500 ms").contains("never exiting, grace=1s")
                 .contains("ignoring SIGINT").contains("watchdog").contains("sweep scan");

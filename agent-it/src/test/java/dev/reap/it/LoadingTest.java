@@ -1,7 +1,10 @@
 package dev.reap.it;
 
+import dev.reap.it.hosts.RetransformHost;
+import dev.reap.it.hosts.RetransformingAgent;
 import dev.reap.it.hosts.SpawnOnceHost;
 import dev.reap.it.hosts.ZooHost;
+import dev.reap.it.support.AgentJars;
 import dev.reap.it.support.Host;
 import dev.reap.it.support.HostTest;
 import dev.reap.it.support.Jdk;
@@ -37,6 +40,31 @@ class LoadingTest extends HostTest {
         List<String> stderr = Arrays.asList(host.stderr().split("\n"));
         assertThat(stderr).filteredOn(l -> l.contains("recorded pid")).hasSize(1);
         assertThat(stderr).filteredOn(l -> l.contains("session ") && l.contains(" started")).hasSize(1);
+    }
+
+    /**
+     * The agent hooks {@code ProcessBuilder} at start-up and then removes its transformer (one left
+     * registered slows every later class load); another agent retransforming {@code ProcessBuilder}
+     * afterwards must not undo the hook.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void hookSurvivesAnotherAgentsRetransformation(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent()
+                .jvmOption("-javaagent:" + AgentJars.of(RetransformingAgent.class))
+                .start(RetransformHost.class);
+        List<String> out = host.linesUntil("ready", Duration.ofSeconds(30));
+        assertThat(out.get(0)).isEqualTo("retransformed true");
+        long pid = Long.parseLong(out.get(1).split(" ")[1]);
+        long ticks = Proc.startTicks(pid);
+        try {
+            assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(Proc.alive(pid, ticks)).as("the child spawned after the retransformation").isFalse();
+            assertThat(host.stderr()).contains("reaped 1 process: 1 on SIGINT")
+                    .contains("spawned at " + RetransformHost.class.getName() + ".main(");
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     @ParameterizedTest(name = "JDK {0}")

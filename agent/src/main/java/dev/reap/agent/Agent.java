@@ -14,12 +14,12 @@ import java.lang.instrument.Instrumentation;
  * The agent's entry, for {@code -javaagent} (premain) and attach (agentmain).
  *
  * <p>Start-up does only what must happen before {@code main}: validate the configuration (a
- * mistake stops the JVM, like a bad {@code -XX} flag) and register the {@code ProcessBuilder}
- * transformer. Everything else (the session, the registry, the rewrite, the shutdown hook) is
- * set up by {@link AgentRuntime} when the host's first spawn loads {@code ProcessBuilder}: a JVM
- * that never spawns pays for nothing more. (Setting up on a thread of its own while {@code main}
- * starts was measured: no faster on two cores, where the JIT already uses the other one.) A
- * second load in the same JVM is a no-op.
+ * mistake stops the JVM, like a bad {@code -XX} flag) and hook {@code ProcessBuilder} (loading it
+ * if needed, so that no transformer stays registered: see {@link SpawnHook}). Everything else
+ * (the session, the registry, the watchdog, the shutdown hook) is set up by {@link AgentRuntime}
+ * at the host's first spawn: a JVM that never spawns pays for nothing more. (Setting up on a
+ * thread of its own while {@code main} starts was measured: no faster on two cores, where the JIT
+ * already uses the other one.) A second load in the same JVM is a no-op.
  */
 public final class Agent {
     /** Guarded by the class: an AtomicBoolean would initialise VarHandles, milliseconds at start-up. */

@@ -16,52 +16,88 @@ import dev.reap.agent.spawn.SpawnRecorder;
 import dev.reap.agent.watchdog.Watchdog;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
- * The agent's session in this JVM, set up once, when the transformer first needs it: when the
- * host's first spawn loads {@code ProcessBuilder}, at attach, or at premain when another agent
- * had loaded {@code ProcessBuilder} already.
+ * The agent's session in this JVM, and the two hooks the rewritten {@code ProcessBuilder} calls.
+ * The hooks are connected at start-up, when {@code ProcessBuilder} is hooked; the session, the
+ * registry, the watchdog and the shutdown hook are set up by the host's first spawn (or at
+ * attach): a JVM that never spawns pays for none of them.
  */
-final class AgentRuntime implements Supplier<SpawnHook.Connection> {
+final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperator<Map<String, String>>,
+        BiConsumer<Process, ProcessBuilder> {
     private final Config config;
     private final ConfigLoader loader;
-    private SpawnHook.Connection connection;
+    private boolean connected;
+    /** True when this copy of the agent hooked {@code ProcessBuilder}, not another one before it. */
+    private boolean ours;
+    private volatile boolean setUp;
     private Registry registry;
     private Watchdog watchdog;
     private Session session;
-    private boolean setUp;
+    private ChildTagger tagger;
+    private SpawnRecorder recorder;
 
     AgentRuntime(Config config, ConfigLoader loader) {
         this.config = config;
         this.loader = loader;
     }
 
+    /** What {@code ProcessBuilder} is connected to; null when another copy of the agent hooked it already. */
     @Override
     public synchronized SpawnHook.Connection get() {
-        if (setUp) {
-            return connection;
+        if (connected) {
+            return null;
         }
-        setUp = true;
+        connected = true;
         if (SpawnHook.alreadyInstalled()) {
             debug("already loaded in this JVM; nothing to do");
             return null;
         }
+        ours = true;
+        return new SpawnHook.Connection(this, this, RewriteCache.forThisAgent());
+    }
+
+    /** Every spawn's environment, before the child starts: the first one sets the session up. */
+    @Override
+    public Map<String, String> apply(Map<String, String> environment) {
+        if (!setUp) {
+            setUp();
+        }
+        return tagger.apply(environment);
+    }
+
+    /** Every process started. */
+    @Override
+    public void accept(Process process, ProcessBuilder builder) {
+        if (!setUp) {
+            setUp();
+        }
+        recorder.accept(process, builder);
+    }
+
+    private synchronized void setUp() {
+        if (setUp) {
+            return;
+        }
         session = Session.current(System.getenv());
         registry = new Registry();
         watchdog = config.watchdog() ? new Watchdog(session, new ExitConfig(config, loader)) : null;
-        connection = new SpawnHook.Connection(new ChildTagger(session.chain()),
-                new SpawnRecorder(registry, config.stacks(), watchdog), RewriteCache.forThisAgent());
+        tagger = new ChildTagger(session.chain());
+        recorder = new SpawnRecorder(registry, config.stacks(), watchdog);
         try {
             Runtime.getRuntime().addShutdownHook(
                     new Thread(new ExitReap(registry, session, loader, config, watchdog), "reap-agent-exit"));
         } catch (IllegalStateException shuttingDown) {
-            // the host is already exiting: nothing was spawned through us, nothing to reap
+            // the host is already exiting (its first spawn came from a shutdown hook): too late for one
         }
+        setUp = true;
         if (Log.debugEnabled()) {
             debug("session " + session.id() + " started (" + config + ")");
         }
-        return connection;
     }
 
     /**
@@ -70,9 +106,10 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection> {
      * agent hooks this JVM.
      */
     synchronized int adopt() {
-        if (get() == null) {
+        if (!ours) {
             return -1;
         }
+        setUp();
         List<Adopted> adopted = registry.adopt(Adoption.ofThisJvm());
         if (watchdog != null) {
             watchdog.adopted(adopted);

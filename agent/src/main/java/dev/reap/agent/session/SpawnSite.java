@@ -14,6 +14,7 @@ public final class SpawnSite {
     public static final SpawnSite BEFORE_ATTACH = new SpawnSite(null, "before attach");
 
     private static final String RECORDER = "dev.reap.agent.spawn.SpawnRecorder";
+    private static final String RUNTIME = "dev.reap.agent.AgentRuntime";
     private static final String SELF = "dev.reap.agent.session.SpawnSite";
 
     private final Throwable capture;
@@ -67,12 +68,13 @@ public final class SpawnSite {
     }
 
     /**
-     * The JDK's frames, and the agent's: during a spawn those are only the recorder and this
-     * class (the bridge lives in {@code java.lang}), named exactly so that user code in a
+     * The JDK's frames, and the agent's: during a spawn those are only the runtime's hook, the
+     * recorder and this class (the bridge lives in {@code java.lang}), named exactly so that user code in a
      * package that happens to share the agent's prefix still counts as the user's.
      */
     static boolean isInternal(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
-                || className.startsWith("com.sun.") || className.equals(RECORDER) || className.equals(SELF);
+                || className.startsWith("com.sun.") || className.equals(RECORDER) || className.equals(RUNTIME)
+                || className.equals(SELF);
     }
 }

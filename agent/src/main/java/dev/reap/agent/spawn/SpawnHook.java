@@ -14,10 +14,16 @@ import java.util.function.UnaryOperator;
 /**
  * Installs the rewrite of {@code ProcessBuilder} and connects it to the agent.
  *
- * <p>A plain transformer that acts only when {@code java/lang/ProcessBuilder} passes through it:
- * the agent pays nothing until the host's first spawn loads that class (or, when it is loaded
- * already, once at install, by retransformation). It stays registered, as a retransforming
- * transformer, so that another agent retransforming {@code ProcessBuilder} keeps the hook.
+ * <p>A transformer that acts only on {@code java/lang/ProcessBuilder}, and is registered only as
+ * long as it must be: the JVM calls every registered transformer for every class it loads
+ * afterwards (with a class-data-sharing archive, it even fetches each JDK class's bytes for it),
+ * which was measured at 8% of the run of a class-loading JVM (javac), for a transformer that
+ * returns at once. So when {@code ProcessBuilder} is not loaded yet (the usual case at
+ * {@code -javaagent} start), the agent loads it at once through a transformer that is removed
+ * right after. That transformer cannot retransform: its output is then what the JVM starts from
+ * when another agent retransforms {@code ProcessBuilder} later, so the hook survives that too.
+ * When {@code ProcessBuilder} was loaded before the agent (attach), it is retransformed, and that
+ * transformer stays registered so that a later retransformation re-applies it.
  */
 public final class SpawnHook {
     /** Loaded only when something is logged: see {@link Log#debugEnabled()}. */
@@ -29,6 +35,8 @@ public final class SpawnHook {
     private final Instrumentation instrumentation;
     private final Supplier<Connection> connection;
     private volatile boolean hooked;
+    /** True once the transformer saw {@code ProcessBuilder} pass, hooked or not. */
+    private volatile boolean seen;
 
     private SpawnHook(Instrumentation instrumentation, Supplier<Connection> connection) {
         this.instrumentation = instrumentation;
@@ -55,17 +63,28 @@ public final class SpawnHook {
     }
 
     /**
-     * Registers the transformer. The connection is asked for when {@code ProcessBuilder} passes
-     * through (at once, by retransformation, when it is loaded already), so whatever it takes to
-     * make runs off the start-up path; it may answer null to leave {@code ProcessBuilder} alone.
+     * Hooks {@code ProcessBuilder}, loading it if it is not loaded yet (see the class comment). The
+     * connection is asked for when {@code ProcessBuilder} passes through the transformer; it may
+     * answer null to leave {@code ProcessBuilder} alone.
      */
     public static SpawnHook install(Instrumentation instrumentation, Supplier<Connection> connection) {
         SpawnHook hook = new SpawnHook(instrumentation, connection);
-        instrumentation.addTransformer(hook.new Transformer(), true);
-        Class<?> loaded = loadedProcessBuilder(instrumentation);
-        if (loaded != null) {
+        Transformer once = hook.new Transformer();
+        instrumentation.addTransformer(once, false);
+        Class<?> processBuilder;
+        try {
+            processBuilder = Class.forName(TARGET, false, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", e);
+            return hook;
+        } finally {
+            instrumentation.removeTransformer(once);
+        }
+        if (!hook.seen) {
+            // loaded before the agent: retransform it, with a transformer that stays
+            instrumentation.addTransformer(hook.new Transformer(), true);
             try {
-                instrumentation.retransformClasses(loaded);
+                instrumentation.retransformClasses(processBuilder);
             } catch (Throwable t) {
                 Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", t);
             }
@@ -83,17 +102,6 @@ public final class SpawnHook {
     /** True once {@code ProcessBuilder} runs the rewritten code. */
     public boolean hooked() {
         return hooked;
-    }
-
-    private static Class<?> loadedProcessBuilder(Instrumentation instrumentation) {
-        // By name: a class literal would load ProcessBuilder, and a JVM that never spawns
-        // should never pay for the rewrite.
-        for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-            if (c.getClassLoader() == null && TARGET.equals(c.getName())) {
-                return c;
-            }
-        }
-        return null;
     }
 
     private byte[] rewrite(byte[] original) throws Exception {
@@ -138,6 +146,7 @@ public final class SpawnHook {
             if (loader != null || !"java/lang/ProcessBuilder".equals(className)) {
                 return null;
             }
+            seen = true;
             try {
                 return rewrite(classfileBuffer);
             } catch (Throwable t) {
