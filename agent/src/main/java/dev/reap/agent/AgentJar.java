@@ -18,7 +18,10 @@ public final class AgentJar {
             if (location == null || !"file".equals(location.getProtocol())) {
                 return null;
             }
-            File file = new File(location.toURI());
+            // The path as it is when nothing in it is escaped (the usual case): parsing a URI costs
+            // a cold JVM milliseconds, on the start-up path of every JVM.
+            String path = location.getPath();
+            File file = path.indexOf('%') < 0 ? new File(path) : new File(location.toURI());
             return file.exists() ? file : null;
         } catch (URISyntaxException | RuntimeException e) {
             return null;

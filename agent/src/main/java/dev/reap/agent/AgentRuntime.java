@@ -5,6 +5,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
@@ -58,7 +59,7 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
             return null;
         }
         ours = true;
-        return new SpawnHook.Connection(this, this, RewriteCache.forThisAgent());
+        return new SpawnHook.Connection(this, this, RewriteCache.forAgentJar(AgentJar.location()));
     }
 
     /** Every spawn's environment, before the child starts: the first one sets the session up. */
@@ -153,7 +154,7 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
     /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */
     static void debug(String message) {
         if (Log.debugEnabled()) {
-            Log.get(Agent.class).debug(message);
+            Loggers.get(Agent.class).debug(message);
         }
     }
 }

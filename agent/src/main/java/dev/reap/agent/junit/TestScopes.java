@@ -2,7 +2,7 @@ package dev.reap.agent.junit;
 
 import dev.reap.agent.Agent;
 import dev.reap.agent.config.Config;
-import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.report.Origin;
@@ -39,7 +39,7 @@ public final class TestScopes {
      * process tree is still found when the test ends.
      */
     public static final String TAG = "REAP_AGENT_SCOPE";
-    private static final Logger LOG = Log.get(TestScopes.class);
+    private static final Logger LOG = Loggers.get(TestScopes.class);
     private static TestScopes instance;
 
     private final Config config;

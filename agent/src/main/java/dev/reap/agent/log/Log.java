@@ -1,7 +1,6 @@
 package dev.reap.agent.log;
 
 import dev.reap.agent.config.LogLevel;
-import org.slf4j.Logger;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -25,10 +24,6 @@ public final class Log {
     private static final OutputStream STDERR = new FileOutputStream(FileDescriptor.err);
 
     private Log() {
-    }
-
-    public static Logger get(Class<?> type) {
-        return new ReapLogger(type.getName());
     }
 
     public static void setLevel(LogLevel level) {

@@ -23,23 +23,40 @@ public final class ProcFs {
     }
 
     public static ProcStat stat(long pid) {
-        byte[] bytes = read("/proc/" + pid + "/stat", 1024);
-        return bytes == null ? null : ProcStat.parse(pid, new String(bytes, StandardCharsets.ISO_8859_1));
+        return statOf("/proc/" + pid + "/stat", pid);
     }
 
     /** This JVM's own stat, read without touching {@code ProcessHandle} (costly to initialise at start-up). */
     public static ProcStat self() {
-        byte[] bytes = read("/proc/self/stat", 1024);
-        if (bytes == null) {
+        return statOf("/proc/self/stat", -1);
+    }
+
+    /**
+     * Reads and parses a stat file in one buffer, with no copy and no text made: the exit hook
+     * reads every process's stat in a cold JVM. {@code pid} -1: the one the file names.
+     */
+    private static ProcStat statOf(String path, long pid) {
+        // the fields read (up to the 33rd) fit well within 1024 bytes, whatever the numbers
+        byte[] buffer = new byte[1024];
+        int length = 0;
+        try (InputStream in = new FileInputStream(path)) {
+            int n;
+            while (length < buffer.length && (n = in.read(buffer, length, buffer.length - length)) > 0) {
+                length += n;
+            }
+        } catch (IOException | SecurityException e) {
             return null;
         }
-        String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        int space = text.indexOf(' ');
-        try {
-            return space < 0 ? null : ProcStat.parse(Long.parseLong(text.substring(0, space)), text);
-        } catch (NumberFormatException e) {
-            return null;
+        if (pid < 0) {
+            pid = 0;
+            for (int i = 0; i < length && buffer[i] != ' '; i++) {
+                if (buffer[i] < '0' || buffer[i] > '9' || i >= 18) {
+                    return null;
+                }
+                pid = pid * 10 + (buffer[i] - '0');
+            }
         }
+        return ProcStat.parse(pid, buffer, length);
     }
 
     /** True when {@code pid} is still the process that started at {@code startTicks} and has not exited. */

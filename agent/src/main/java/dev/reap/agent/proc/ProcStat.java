@@ -39,13 +39,23 @@ public final class ProcStat {
         return state == 'Z' || state == 'X' || state == 'x';
     }
 
-    /**
-     * Parses the text of a stat file. The command name (field 2) may hold spaces and parentheses,
-     * so fields are counted from its last closing parenthesis. Null when malformed.
-     */
+    /** Parses the text of a stat file; see {@link #parse(long, byte[], int)}. */
     static ProcStat parse(long pid, String text) {
-        int close = text.lastIndexOf(')');
-        if (close < 0 || close + 2 >= text.length()) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return parse(pid, bytes, bytes.length);
+    }
+
+    /**
+     * Parses the first {@code length} bytes of a stat file, as read: no text is made of them, as the
+     * exit hook reads every process's stat in a cold JVM. The command name (field 2) may hold spaces
+     * and parentheses, so fields are counted from its last closing parenthesis. Null when malformed.
+     */
+    static ProcStat parse(long pid, byte[] stat, int length) {
+        int close = length - 1;
+        while (close >= 0 && stat[close] != ')') {
+            close--;
+        }
+        if (close < 0 || close + 2 >= length) {
             return null;
         }
         // after ")": field 3 (state) is index 0, field 4 (ppid) index 1, field 22 (starttime)
@@ -56,19 +66,19 @@ public final class ProcStat {
         char state = 0;
         int index = 0;
         int at = close + 2;
-        while (at <= text.length() && index <= 30) {
-            int end = text.indexOf(' ', at);
-            if (end < 0) {
-                end = text.length();
+        while (at <= length && index <= 30) {
+            int end = at;
+            while (end < length && stat[end] != ' ' && stat[end] != '\n') {
+                end++;
             }
             if (index == 0 && end > at) {
-                state = text.charAt(at);
+                state = (char) (stat[at] & 0xff);
             } else if (index == 1) {
-                parent = parseLong(text, at, end);
+                parent = parseLong(stat, at, end);
             } else if (index == 19) {
-                start = parseLong(text, at, end);
+                start = parseLong(stat, at, end);
             } else if (index == 30) {
-                ignored = Math.max(0, parseLong(text, at, end));
+                ignored = Math.max(0, parseLong(stat, at, end));
             }
             index++;
             at = end + 1;
@@ -79,14 +89,14 @@ public final class ProcStat {
         return new ProcStat(pid, parent, state, start, ignored);
     }
 
-    /** The digits of text[from, to) as a number, -1 when they are not digits. */
-    private static long parseLong(String text, int from, int to) {
+    /** The digits of stat[from, to) as a number, -1 when they are not digits. */
+    private static long parseLong(byte[] stat, int from, int to) {
         if (from >= to || to - from > 18) {
             return -1;
         }
         long value = 0;
         for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
+            int c = stat[i];
             if (c < '0' || c > '9') {
                 return -1;
             }

@@ -1,6 +1,6 @@
 package dev.reap.agent.reap;
 
-import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * hook, the watchdog and the CLI share it.
  */
 public final class Reaper {
-    private static final Logger LOG = Log.get(Reaper.class);
+    private static final Logger LOG = Loggers.get(Reaper.class);
     /** After KILL, how long to wait for the kernel to finish the job before calling it a survivor. */
     private static final long AFTER_KILL_MILLIS = 2_000;
 

@@ -1,6 +1,6 @@
 package dev.reap.agent.reap;
 
-import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.spawn.OwnSpawns;
 import org.slf4j.Logger;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * PIDs).
  */
 public final class Signaller {
-    private static final Logger LOG = Log.get(Signaller.class);
+    private static final Logger LOG = Loggers.get(Signaller.class);
     private static final int PIDS_PER_COMMAND = 500;
     private static final long KILL_COMMAND_TIMEOUT_MILLIS = 5_000;
 

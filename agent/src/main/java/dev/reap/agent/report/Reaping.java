@@ -1,7 +1,7 @@
 package dev.reap.agent.report;
 
 import dev.reap.agent.config.Config;
-import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
 import dev.reap.agent.reap.Reaper;
@@ -20,7 +20,7 @@ import java.util.List;
  * warning for survivors, and the {@code reap.report} file when one is configured.
  */
 public final class Reaping {
-    private static final Logger LOG = Log.get(Reaping.class);
+    private static final Logger LOG = Loggers.get(Reaping.class);
 
     private final List<Target> targets = new ArrayList<>();
     private final List<Outcome> excluded = new ArrayList<>();

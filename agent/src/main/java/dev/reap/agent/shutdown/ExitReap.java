@@ -5,7 +5,7 @@ import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.config.Key;
 import dev.reap.agent.junit.TestScopes;
-import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Origin;
 import dev.reap.agent.report.Reaping;
@@ -25,7 +25,7 @@ import java.util.List;
 public final class ExitReap implements Runnable {
     /** Loaded at exit, not when the hook is registered at start-up. */
     private static final class Logs {
-        static final Logger LOG = Log.get(ExitReap.class);
+        static final Logger LOG = Loggers.get(ExitReap.class);
     }
 
     private final Registry registry;

@@ -5,9 +5,6 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.security.CodeSource;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 
@@ -38,11 +35,15 @@ public final class RewriteCache implements RewriteSource {
         this.compute = compute;
     }
 
-    /** The cache for this agent jar, or plain computation when the agent is not run from a jar. */
-    public static RewriteSource forThisAgent() {
-        String stamp = jarStamp();
+    /** The cache for the agent run from {@code agentJar}; plain computation when that is no jar (or null). */
+    public static RewriteSource forAgentJar(File agentJar) {
         File directory = defaultDirectory();
-        return stamp == null || directory == null ? COMPUTE : new RewriteCache(directory, stamp, COMPUTE);
+        if (agentJar == null || !agentJar.isFile() || directory == null) {
+            return COMPUTE;
+        }
+        // the jar's size and modification time: a new build gets new entries
+        return new RewriteCache(directory, Long.toHexString(agentJar.length()) + "-"
+                + Long.toHexString(agentJar.lastModified()), COMPUTE);
     }
 
     @Override
@@ -170,23 +171,5 @@ public final class RewriteCache implements RewriteSource {
             return null;
         }
         return new File(new File(home, ".cache"), "reap-agent");
-    }
-
-    /** The agent jar's size and modification time: a new build gets new entries. */
-    private static String jarStamp() {
-        try {
-            CodeSource source = RewriteCache.class.getProtectionDomain().getCodeSource();
-            URL location = source == null ? null : source.getLocation();
-            if (location == null || !"file".equals(location.getProtocol())) {
-                return null;
-            }
-            File jar = new File(location.toURI());
-            if (!jar.isFile()) {
-                return null;
-            }
-            return Long.toHexString(jar.length()) + "-" + Long.toHexString(jar.lastModified());
-        } catch (URISyntaxException | RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.reap.agent.spawn;
 
-import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import org.slf4j.Logger;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
 public final class SpawnHook {
     /** Loaded only when something is logged: see {@link Log#debugEnabled()}. */
     private static final class Logs {
-        static final Logger LOG = Log.get(SpawnHook.class);
+        static final Logger LOG = Loggers.get(SpawnHook.class);
     }
     private static final String TARGET = "java.lang.ProcessBuilder";
 

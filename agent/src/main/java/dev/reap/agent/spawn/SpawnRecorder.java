@@ -3,6 +3,7 @@ package dev.reap.agent.spawn;
 import dev.reap.agent.junit.TestScope;
 import dev.reap.agent.junit.TestScopes;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.SpawnSite;
@@ -17,7 +18,7 @@ import java.util.function.BiConsumer;
 public final class SpawnRecorder implements BiConsumer<Process, ProcessBuilder> {
     /** Loaded only when debug lines are wanted. */
     private static final class Logs {
-        static final Logger LOG = Log.get(SpawnRecorder.class);
+        static final Logger LOG = Loggers.get(SpawnRecorder.class);
     }
 
     /** Set once JUnit reports a test plan in this JVM; until then a spawn pays nothing for it. */

@@ -1,9 +1,11 @@
 package dev.reap.agent.sweep;
 
 import dev.reap.agent.config.Config;
-import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.report.Reaping;
+
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The start-up sweep: on a daemon thread of its own, off the host's {@code main}, it reaps what
@@ -28,11 +30,26 @@ public final class StartupSweep implements Runnable {
         thread.start();
     }
 
+    /**
+     * Parks rather than sleeps: on JDK 21+ the first {@code Thread.sleep} of a JVM loads the
+     * classes of its flight-recorder event, milliseconds taken from the host's start on two cores.
+     * False when the thread was interrupted.
+     */
+    private static boolean waitedOutTheStartUp() {
+        long deadline = System.nanoTime() + DELAY_MILLIS * 1_000_000L;
+        for (long left = DELAY_MILLIS * 1_000_000L; left > 0; left = deadline - System.nanoTime()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            LockSupport.parkNanos(left);
+        }
+        return true;
+    }
+
     @Override
     public void run() {
         try {
-            Thread.sleep(DELAY_MILLIS);
-            if (!ProcFs.available()) {
+            if (!waitedOutTheStartUp() || !ProcFs.available()) {
                 return;
             }
             Reaping reaping = new Reaping(Sweep.leftovers(SessionScan.deadSessions(ProcFs.self().pid()), null), config);
@@ -40,10 +57,8 @@ public final class StartupSweep implements Runnable {
                 return;
             }
             reaping.reap(config, null, "start-up sweep of dead sessions: ", "start-up sweep: ", null, "sweep");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            Log.get(StartupSweep.class).warn("start-up sweep failed", t);
+            Loggers.get(StartupSweep.class).warn("start-up sweep failed", t);
         }
     }
 }

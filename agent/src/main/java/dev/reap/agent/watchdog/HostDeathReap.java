@@ -3,7 +3,7 @@ package dev.reap.agent.watchdog;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.find.Root;
 import dev.reap.agent.find.SessionTargets;
-import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.report.Origin;
 import dev.reap.agent.report.Reaping;
@@ -20,7 +20,7 @@ import java.util.Map;
  * process tagged with the session), with the same ladder, then say so on stderr and in the report.
  */
 final class HostDeathReap implements Runnable {
-    private static final Logger LOG = Log.get(HostDeathReap.class);
+    private static final Logger LOG = Loggers.get(HostDeathReap.class);
 
     private final Session session;
     private final Config config;

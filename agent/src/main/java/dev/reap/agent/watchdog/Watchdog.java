@@ -2,6 +2,7 @@ package dev.reap.agent.watchdog;
 
 import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.session.Adopted;
@@ -273,7 +274,7 @@ public final class Watchdog {
     }
 
     private void lost(String why) {
-        Log.get(Watchdog.class).warn("the watchdog is lost: " + why
+        Loggers.get(Watchdog.class).warn("the watchdog is lost: " + why
                 + "; processes will not be reaped if this JVM dies without its shutdown hooks");
         if (process != null) {
             process.destroyForcibly();
@@ -288,7 +289,7 @@ public final class Watchdog {
 
     private static void debug(String message) {
         if (Log.debugEnabled()) {
-            Log.get(Watchdog.class).debug(message);
+            Loggers.get(Watchdog.class).debug(message);
         }
     }
 }
