@@ -32,7 +32,6 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
         BiConsumer<Process, ProcessBuilder> {
     private final Config config;
     private final ConfigLoader loader;
-    private boolean connected;
     /** True when this copy of the agent hooked {@code ProcessBuilder}, not another one before it. */
     private boolean ours;
     private volatile boolean setUp;
@@ -47,17 +46,9 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
         this.loader = loader;
     }
 
-    /** What {@code ProcessBuilder} is connected to; null when another copy of the agent hooked it already. */
+    /** What {@code ProcessBuilder} is connected to: asked for once, when this copy of the agent hooks it. */
     @Override
     public synchronized SpawnHook.Connection get() {
-        if (connected) {
-            return null;
-        }
-        connected = true;
-        if (SpawnHook.alreadyInstalled()) {
-            debug("already loaded in this JVM; nothing to do");
-            return null;
-        }
         ours = true;
         return new SpawnHook.Connection(this, this, RewriteCache.forAgentJar(AgentJar.location()));
     }

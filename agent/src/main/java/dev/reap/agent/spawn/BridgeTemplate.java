@@ -7,10 +7,13 @@ import java.util.function.UnaryOperator;
 /**
  * The template of the bridge between the rewritten {@code ProcessBuilder} and the agent.
  *
- * <p>It is never used under this name. {@link BridgeClass} renames it to
- * {@code java.lang.ReapAgentBridge} and defines it in the boot loader, the only loader the JDK's
- * own {@code ProcessBuilder} can see. So it may use JDK types only: the agent's logic stays in
- * the agent's classes, behind the two hooks. It must never throw into the host's call.
+ * <p>It is never used under this name. When {@code ProcessBuilder} is loaded by the agent at
+ * start-up, its members are merged into {@code ProcessBuilder}, renamed {@code reap$...} (see
+ * {@link ProcessBuilderRewriter}); when {@code ProcessBuilder} was loaded before (attach),
+ * {@link BridgeClass} renames it to {@code java.lang.ReapAgentBridge} and defines it in the boot
+ * loader, the only loader the JDK's own {@code ProcessBuilder} can see. Either way it may use JDK
+ * types only and no other member of its own class than these: the agent's logic stays in the
+ * agent's classes, behind the two hooks. It must never throw into the host's call.
  */
 public final class BridgeTemplate {
     /** Given the builder's environment (null: the JVM's own), returns the one the child gets. */

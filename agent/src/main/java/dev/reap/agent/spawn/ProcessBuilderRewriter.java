@@ -3,10 +3,14 @@ package dev.reap.agent.spawn;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.FieldVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.commons.ClassRemapper;
 import net.bytebuddy.jar.asm.commons.SimpleRemapper;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Rewrites the one JDK method every spawn passes through, the private
@@ -24,10 +28,19 @@ import net.bytebuddy.jar.asm.commons.SimpleRemapper;
  * Two stack-neutral insertions, no new branch or local: a failed start throws from
  * {@code ProcessImpl.start} before {@code started} is reached, so it records nothing. When the
  * method does not have that shape (an unknown JDK), nothing is changed and the caller says so.
+ *
+ * <p>The bridge takes one of two forms. When {@code ProcessBuilder} is being loaded (the agent
+ * loads it at start-up), {@link BridgeTemplate}'s members are merged into it, renamed
+ * {@code reap$...}, private but for {@code reap$connect}: no class is defined into
+ * {@code java.lang} and no package is opened, which cost a cold JVM milliseconds. A class already
+ * loaded cannot gain members, so a retransformation (attach) calls the separate bridge class.
  */
 public final class ProcessBuilderRewriter {
     /** The bridge's name once defined: a {@code java.lang} class, visible to {@code ProcessBuilder}. */
     public static final String BRIDGE = "java/lang/ReapAgentBridge";
+    /** The public method of a merged bridge that points its hooks at the agent. */
+    public static final String CONNECT = "reap$connect";
+    private static final String MERGED = "reap$";
 
     static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
     private static final String TEMPLATE = "dev/reap/agent/spawn/BridgeTemplate";
@@ -43,8 +56,21 @@ public final class ProcessBuilderRewriter {
     private ProcessBuilderRewriter() {
     }
 
-    /** The rewritten class, or null when {@code original} does not have the expected shape. */
+    /** The rewritten class calling the separate bridge, or null when {@code original} has an unknown shape. */
     public static byte[] rewrite(byte[] original) {
+        return rewrite(original, null);
+    }
+
+    /**
+     * The rewritten class with the bridge merged into it, from the bytes of
+     * {@link BridgeTemplate}; null when {@code original} has an unknown shape. Only for a class
+     * being loaded: a retransformation may not add members.
+     */
+    public static byte[] rewriteMerged(byte[] original, byte[] template) {
+        return rewrite(original, template);
+    }
+
+    private static byte[] rewrite(byte[] original, byte[] template) {
         int version = classVersion(original);
         byte[] input = original;
         if (version > NEWEST_READABLE) {
@@ -54,7 +80,9 @@ public final class ProcessBuilderRewriter {
         }
         ClassReader reader = new ClassReader(input);
         ClassWriter writer = new ClassWriter(reader, 0);
-        StartMethodFinder finder = new StartMethodFinder(writer);
+        StartMethodFinder finder = template == null
+                ? new StartMethodFinder(writer, BRIDGE, "")
+                : new StartMethodFinder(new BridgeMerger(writer, template), PROCESS_BUILDER, MERGED);
         reader.accept(finder, 0);
         if (finder.environmentReads != 1 || finder.implStarts != 1) {
             return null;
@@ -86,11 +114,16 @@ public final class ProcessBuilderRewriter {
     }
 
     private static final class StartMethodFinder extends ClassVisitor {
+        final String bridge;
+        final String prefix;
         int environmentReads;
         int implStarts;
 
-        StartMethodFinder(ClassVisitor next) {
+        /** Calls go to {@code bridge}'s {@code environment} and {@code started}, their names prefixed by {@code prefix}. */
+        StartMethodFinder(ClassVisitor next, String bridge, String prefix) {
             super(Opcodes.ASM9, next);
+            this.bridge = bridge;
+            this.prefix = prefix;
         }
 
         @Override
@@ -117,7 +150,7 @@ public final class ProcessBuilderRewriter {
             super.visitFieldInsn(opcode, owner, name, descriptor);
             if (opcode == Opcodes.GETFIELD && PROCESS_BUILDER.equals(owner) && "environment".equals(name)
                     && "Ljava/util/Map;".equals(descriptor)) {
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "environment",
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, counts.bridge, counts.prefix + "environment",
                         "(Ljava/util/Map;)Ljava/util/Map;", false);
                 counts.environmentReads++;
             }
@@ -129,7 +162,7 @@ public final class ProcessBuilderRewriter {
             if (opcode == Opcodes.INVOKESTATIC && IMPL.equals(owner) && START.equals(name)
                     && IMPL_START_DESCRIPTOR.equals(descriptor)) {
                 super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "started",
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, counts.bridge, counts.prefix + "started",
                         "(Ljava/lang/Process;Ljava/lang/ProcessBuilder;)Ljava/lang/Process;", false);
                 counts.implStarts++;
             }
@@ -139,6 +172,62 @@ public final class ProcessBuilderRewriter {
         public void visitMaxs(int maxStack, int maxLocals) {
             // 'this' is pushed on top of the returned Process: one slot more at most
             super.visitMaxs(maxStack + 1, maxLocals);
+        }
+    }
+
+    /**
+     * Adds the template's fields and methods (not its constructor) to the class being written,
+     * renamed {@code reap$...} and owned by {@code ProcessBuilder}: all private, but for
+     * {@link #CONNECT}; synthetic, as generated members are.
+     */
+    private static final class BridgeMerger extends ClassVisitor {
+        private final ClassVisitor next;
+        private final byte[] template;
+
+        BridgeMerger(ClassVisitor next, byte[] template) {
+            super(Opcodes.ASM9, next);
+            this.next = next;
+            this.template = template;
+        }
+
+        @Override
+        public void visitEnd() {
+            Map<String, String> names = new HashMap<>();
+            names.put(TEMPLATE, PROCESS_BUILDER);
+            names.put(TEMPLATE + ".environmentHook", MERGED + "environmentHook");
+            names.put(TEMPLATE + ".startHook", MERGED + "startHook");
+            names.put(TEMPLATE + ".environment(Ljava/util/Map;)Ljava/util/Map;", MERGED + "environment");
+            names.put(TEMPLATE + ".started(Ljava/lang/Process;Ljava/lang/ProcessBuilder;)Ljava/lang/Process;",
+                    MERGED + "started");
+            names.put(TEMPLATE + ".connect(Ljava/util/function/UnaryOperator;Ljava/util/function/BiConsumer;)V", CONNECT);
+            new ClassReader(template).accept(new ClassRemapper(new MemberCopier(next), new SimpleRemapper(names)), 0);
+            super.visitEnd();
+        }
+    }
+
+    /** Passes on fields and methods only, with the merged bridge's access; the class itself is not copied. */
+    private static final class MemberCopier extends ClassVisitor {
+        private static final int MEMBER = Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC;
+        private final ClassVisitor target;
+
+        MemberCopier(ClassVisitor target) {
+            super(Opcodes.ASM9);
+            this.target = target;
+        }
+
+        @Override
+        public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+            return target.visitField(MEMBER | Opcodes.ACC_PRIVATE | Opcodes.ACC_VOLATILE, name, descriptor, signature, value);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            if ("<init>".equals(name)) {
+                return null;
+            }
+            int visibility = CONNECT.equals(name) ? Opcodes.ACC_PUBLIC : Opcodes.ACC_PRIVATE;
+            return target.visitMethod(MEMBER | visibility, name, descriptor, signature, exceptions);
         }
     }
 }

@@ -3,7 +3,8 @@ package dev.reap.agent.spawn;
 /**
  * What the hook installs: the rewritten {@code ProcessBuilder} class file, the bridge class file
  * it calls, and the class file of {@link BridgeDefiner} that defines the bridge. Together, so a
- * cached rewrite needs no other read from the agent jar.
+ * cached rewrite needs no other read from the agent jar. A {@code ProcessBuilder} with the bridge
+ * merged into it (see {@link ProcessBuilderRewriter}) comes alone: both other parts are empty.
  */
 public final class Rewrite {
     private final byte[] processBuilder;
@@ -14,6 +15,16 @@ public final class Rewrite {
         this.processBuilder = processBuilder;
         this.bridge = bridge;
         this.definer = definer;
+    }
+
+    /** A {@code ProcessBuilder} with the bridge merged into it. */
+    static Rewrite merged(byte[] processBuilder) {
+        return new Rewrite(processBuilder, new byte[0], new byte[0]);
+    }
+
+    /** True when the bridge is merged into {@code ProcessBuilder}: there is no class to define. */
+    public boolean isMerged() {
+        return bridge.length == 0;
     }
 
     public byte[] processBuilder() { return processBuilder; }

@@ -24,6 +24,7 @@ public final class RewriteCache implements RewriteSource {
     private static final int MAGIC = 0x52454150; // "REAP"
     private static final int FORMAT = 2;
     private static final int MAX_PART = 1 << 22;
+    static final int KEEP_DAYS = 30;
 
     private final File directory;
     private final String agentStamp;
@@ -47,24 +48,24 @@ public final class RewriteCache implements RewriteSource {
     }
 
     @Override
-    public Rewrite rewrite(byte[] original) throws IOException {
-        File entry = entryFor(original);
+    public Rewrite rewrite(byte[] original, boolean merged) throws IOException {
+        File entry = entryFor(original, merged);
         Rewrite cached = read(entry, original);
         if (cached != null) {
             return cached;
         }
-        Rewrite computed = compute.rewrite(original);
+        Rewrite computed = compute.rewrite(original, merged);
         if (computed != null) {
             write(entry, original, computed);
         }
         return computed;
     }
 
-    File entryFor(byte[] original) {
+    File entryFor(byte[] original, boolean merged) {
         CRC32 crc = new CRC32();
         crc.update(original, 0, original.length);
         return new File(directory, "ProcessBuilder-" + Long.toHexString(crc.getValue()) + "-" + original.length
-                + "-" + agentStamp + ".rewrite");
+                + "-" + agentStamp + (merged ? "-merged" : "") + ".rewrite");
     }
 
     private static Rewrite read(File entry, byte[] original) {
@@ -142,8 +143,30 @@ public final class RewriteCache implements RewriteSource {
             if (!temporary.renameTo(entry)) {
                 temporary.delete();
             }
+            forgetOldEntries();
         } catch (IOException | RuntimeException e) {
             temporary.delete();
+        }
+    }
+
+    /**
+     * Deletes entries (and torn temporary files) written more than {@value #KEEP_DAYS} days ago:
+     * every agent build and JDK update adds an entry, and entries are never rewritten, so without
+     * this the directory would only grow. One still in use is simply written again. Runs only
+     * when an entry is written, the first start of a new JDK or agent build.
+     */
+    private void forgetOldEntries() {
+        File[] files = directory.listFiles();
+        if (files == null) {
+            return;
+        }
+        long before = System.currentTimeMillis() - KEEP_DAYS * 24L * 60 * 60 * 1000;
+        for (File f : files) {
+            String name = f.getName();
+            if (name.startsWith("ProcessBuilder-") && (name.endsWith(".rewrite") || name.endsWith(".tmp"))
+                    && f.lastModified() < before) {
+                f.delete();
+            }
         }
     }
 

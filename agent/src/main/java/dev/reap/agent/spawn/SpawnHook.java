@@ -1,5 +1,6 @@
 package dev.reap.agent.spawn;
 
+import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import org.slf4j.Logger;
 
@@ -37,6 +38,10 @@ public final class SpawnHook {
     private volatile boolean hooked;
     /** True once the transformer saw {@code ProcessBuilder} pass, hooked or not. */
     private volatile boolean seen;
+    /** The connection this hook rewrote {@code ProcessBuilder} for, once it did. */
+    private volatile Connection connected;
+    /** A connection still to be made to a bridge merged into {@code ProcessBuilder}, once that is defined. */
+    private volatile Connection toConnect;
 
     private SpawnHook(Instrumentation instrumentation, Supplier<Connection> connection) {
         this.instrumentation = instrumentation;
@@ -57,9 +62,21 @@ public final class SpawnHook {
         }
     }
 
-    /** True when an agent (this one or another copy) already hooked this JVM. */
+    /**
+     * True when an agent (this one or another copy) already hooked this JVM: the bridge class is
+     * defined, or {@code ProcessBuilder} has one merged into it. Never while {@code ProcessBuilder}
+     * is being loaded: asking would load it again.
+     */
     public static boolean alreadyInstalled() {
-        return BridgeClass.existing() != null;
+        if (BridgeClass.existing() != null) {
+            return true;
+        }
+        try {
+            ProcessBuilder.class.getMethod(ProcessBuilderRewriter.CONNECT, UnaryOperator.class, BiConsumer.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /**
@@ -79,6 +96,9 @@ public final class SpawnHook {
             return hook;
         } finally {
             instrumentation.removeTransformer(once);
+        }
+        if (hook.toConnect != null) {
+            hook.connectMerged(processBuilder);
         }
         if (!hook.seen) {
             // loaded before the agent: retransform it, with a transformer that stays
@@ -104,26 +124,62 @@ public final class SpawnHook {
         return hooked;
     }
 
-    private byte[] rewrite(byte[] original) throws Exception {
-        Connection c = connection.get();
+    /**
+     * The rewrite of the {@code ProcessBuilder} passing through: {@code loading} when it is being
+     * loaded (the bridge is merged into it and connected by {@link #install} once it is defined),
+     * else a retransformation (the bridge class is defined and connected now). A retransformation
+     * by another agent later gets the same rewrite again.
+     */
+    private byte[] rewrite(byte[] original, boolean loading) throws Exception {
+        Connection c = connected;
         if (c == null) {
-            return null;
+            // at a first load nobody can have hooked ProcessBuilder yet
+            if (!loading && alreadyInstalled()) {
+                if (Log.debugEnabled()) {
+                    Logs.LOG.debug("already loaded in this JVM; nothing to do");
+                }
+                return null;
+            }
+            c = connection.get();
+            if (c == null) {
+                return null;
+            }
         }
-        Rewrite rewrite = c.rewrites.rewrite(original);
+        Rewrite rewrite = c.rewrites.rewrite(original, loading);
         if (rewrite == null) {
             Logs.LOG.warn("cannot hook ProcessBuilder on this JDK ({} {}): its start method has an unknown shape;"
                     + " children will not be recorded. Please report it.",
                     System.getProperty("java.vendor"), System.getProperty("java.runtime.version"));
             return null;
         }
-        Class<?> bridge = BridgeClass.existing();
-        if (bridge == null) {
-            BridgeClass.defineAndConnect(instrumentation, rewrite, c.environmentHook, c.startHook);
+        if (rewrite.isMerged()) {
+            toConnect = c;
         } else {
-            BridgeClass.connect(bridge, c.environmentHook, c.startHook);
+            Class<?> bridge = BridgeClass.existing();
+            if (bridge == null) {
+                BridgeClass.defineAndConnect(instrumentation, rewrite, c.environmentHook, c.startHook);
+            } else {
+                BridgeClass.connect(bridge, c.environmentHook, c.startHook);
+            }
+            hooked = true;
         }
-        hooked = true;
+        connected = c;
         return rewrite.processBuilder();
+    }
+
+    /**
+     * Points the bridge merged into the just loaded {@code ProcessBuilder} at the agent, through
+     * its one public member: plain reflection on a public method, no package opened.
+     */
+    private void connectMerged(Class<?> processBuilder) {
+        Connection c = toConnect;
+        try {
+            processBuilder.getMethod(ProcessBuilderRewriter.CONNECT, UnaryOperator.class, BiConsumer.class)
+                    .invoke(null, c.environmentHook, c.startHook);
+            hooked = true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", e);
+        }
     }
 
     private static final class Ready implements Supplier<Connection> {
@@ -148,7 +204,7 @@ public final class SpawnHook {
             }
             seen = true;
             try {
-                return rewrite(classfileBuffer);
+                return rewrite(classfileBuffer, classBeingRedefined == null);
             } catch (Throwable t) {
                 Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", t);
                 return null;
