@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
  * <p>A transformer that acts only on {@code java/lang/ProcessBuilder}, and is registered only as
  * long as it must be: the JVM calls every registered transformer for every class it loads
  * afterwards (with a class-data-sharing archive, it even fetches each JDK class's bytes for it),
- * which was measured at 8% of the run of a class-loading JVM (javac), for a transformer that
- * returns at once. So when {@code ProcessBuilder} is not loaded yet (the usual case at
+ * which was measured at 4-10% of the run of a class-loading JVM ({@code javac}), for a
+ * transformer that returns at once. So when {@code ProcessBuilder} is not loaded yet (the usual case at
  * {@code -javaagent} start), the agent loads it at once through a transformer that is removed
  * right after. That transformer cannot retransform: its output is then what the JVM starts from
  * when another agent retransforms {@code ProcessBuilder} later, so the hook survives that too.
