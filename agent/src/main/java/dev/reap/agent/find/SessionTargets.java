@@ -27,15 +27,7 @@ public final class SessionTargets {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
         addTrees(table, roots, found);
-        for (ProcStat stat : TaggedScan.candidates(table, session.startTime(), session.pid())) {
-            if (found.containsKey(stat.pid())) {
-                continue;
-            }
-            if (session.tags(ProcFs.settledEnvironmentVariable(stat.pid(), Session.TAG))) {
-                found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()),
-                        Origin.tagged()));
-            }
-        }
+        addTagged(table, session.startTime(), session.pid(), TagMatcher.sessionIn(session), Origin.tagged(), found);
         return new ArrayList<>(found.values());
     }
 
@@ -49,14 +41,19 @@ public final class SessionTargets {
         Map<Long, Target> found = new LinkedHashMap<>();
         addTrees(table, roots, found);
         if (variable != null) {
-            long self = ProcessHandle.current().pid();
-            for (ProcStat stat : TaggedScan.candidates(table, sinceTicks, self)) {
-                if (!found.containsKey(stat.pid()) && value.equals(ProcFs.settledEnvironmentVariable(stat.pid(), variable))) {
-                    found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()), tagged));
-                }
-            }
+            addTagged(table, sinceTicks, ProcessHandle.current().pid(), TagMatcher.equalTo(variable, value), tagged, found);
         }
         return new ArrayList<>(found.values());
+    }
+
+    /** The live processes started at or after {@code sinceTicks} that {@code tag} matches, not found yet. */
+    private static void addTagged(ProcessTable table, long sinceTicks, long self, TagMatcher tag, Origin origin,
+                                  Map<Long, Target> found) {
+        for (ProcStat stat : TaggedScan.candidates(table, sinceTicks, self)) {
+            if (!found.containsKey(stat.pid()) && tag.matches(stat.pid())) {
+                found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()), origin));
+            }
+        }
     }
 
     private static void addTrees(ProcessTable table, List<Root> roots, Map<Long, Target> found) {

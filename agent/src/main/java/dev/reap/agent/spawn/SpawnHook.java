@@ -19,12 +19,12 @@ import java.util.function.UnaryOperator;
  * long as it must be: the JVM calls every registered transformer for every class it loads
  * afterwards (with a class-data-sharing archive, it even fetches each JDK class's bytes for it),
  * which was measured at 4-10% of the run of a class-loading JVM ({@code javac}), for a
- * transformer that returns at once. So when {@code ProcessBuilder} is not loaded yet (the usual case at
- * {@code -javaagent} start), the agent loads it at once through a transformer that is removed
- * right after. That transformer cannot retransform: its output is then what the JVM starts from
- * when another agent retransforms {@code ProcessBuilder} later, so the hook survives that too.
- * When {@code ProcessBuilder} was loaded before the agent (attach), it is retransformed, and that
- * transformer stays registered so that a later retransformation re-applies it.
+ * transformer that returns at once. So when {@code ProcessBuilder} is not loaded yet (the usual
+ * case at {@code -javaagent} start), the agent loads it at once through a transformer that is
+ * removed right after. That transformer cannot retransform: its output is then what the JVM starts
+ * from when another agent retransforms {@code ProcessBuilder} later, so the hook survives that
+ * too. When {@code ProcessBuilder} was loaded before the agent (attach), it is retransformed, and
+ * that transformer stays registered so that a later retransformation re-applies it.
  */
 public final class SpawnHook {
     /** Loaded only when something is logged: see {@link Log#debugEnabled()}. */
