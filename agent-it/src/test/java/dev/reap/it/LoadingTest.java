@@ -102,13 +102,27 @@ class LoadingTest extends HostTest {
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource(Jdk.EVERY)
     void exitKeysSetAfterStartUpAreHonoured(int major) throws Exception {
-        // a property set on the command line stands in for Surefire's systemPropertyVariables,
-        // which are set after premain: reap.signals is read again at exit
-        Host host = host(Jdk.require(major)).agent().jvmOption("-Dreap.signals=TERM,KILL")
-                .start(ZooHost.class, "return", dir.toString(), "recorder");
+        Host host = host(Jdk.require(major)).agent().start(ZooHost.class, "return", dir.toString(), "recorder");
+        host.linesUntil("ready", Duration.ofSeconds(30));
+        host.send("set reap.signals=TERM,KILL");
         host.linesUntil("ready", Duration.ofSeconds(30));
         host.send("go");
         assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
         assertThat(read(dir.resolve("recorder")).trim()).isEqualTo("TERM");
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void aBadExitKeySetAfterStartUpKeepsTheStartUpValueWithOneWarning(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent().start(ZooHost.class, "return", dir.toString(), "recorder");
+        host.linesUntil("ready", Duration.ofSeconds(30));
+        host.send("set reap.grace=banana");
+        host.linesUntil("ready", Duration.ofSeconds(30));
+        host.send("go");
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(read(dir.resolve("recorder")).trim()).isEqualTo("INT");
+        assertThat(Arrays.asList(host.stderr().split("\n")))
+                .filteredOn(l -> l.contains("invalid reap.grace='banana'") && l.endsWith("using the values read at start-up"))
+                .hasSize(1);
     }
 }

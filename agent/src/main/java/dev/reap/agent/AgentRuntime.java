@@ -2,13 +2,13 @@ package dev.reap.agent;
 
 import dev.reap.agent.attach.Adoption;
 import dev.reap.agent.config.Config;
-import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
+import dev.reap.agent.shutdown.ExitKeys;
 import dev.reap.agent.shutdown.ExitReap;
 import dev.reap.agent.spawn.ChildTagger;
 import dev.reap.agent.spawn.RewriteCache;
@@ -76,13 +76,14 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
             return;
         }
         session = Session.current(System.getenv());
+        ExitKeys exitKeys = new ExitKeys(config, loader);
         registry = new Registry();
-        watchdog = config.watchdog() ? new Watchdog(session, new ExitConfig(config, loader)) : null;
+        watchdog = config.watchdog() ? new Watchdog(session, exitKeys) : null;
         tagger = new ChildTagger(session.chain());
         recorder = new SpawnRecorder(registry, config.stacks(), watchdog);
         try {
             Runtime.getRuntime().addShutdownHook(
-                    new Thread(new ExitReap(registry, session, loader, config, watchdog), "reap-agent-exit"));
+                    new Thread(new ExitReap(registry, session, exitKeys, watchdog), "reap-agent-exit"));
         } catch (IllegalStateException shuttingDown) {
             // the host is already exiting (its first spawn came from a shutdown hook): too late for one
         }
@@ -117,29 +118,6 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
     /** This JVM's session id, once set up. */
     synchronized String sessionId() {
         return session == null ? null : session.id();
-    }
-
-    /**
-     * The keys that act at exit as they are now (the watchdog starts with them). A class, not a
-     * method reference: a lambda on the first spawn's path costs its bootstrap.
-     */
-    private static final class ExitConfig implements Supplier<Config> {
-        private final Config atStart;
-        private final ConfigLoader loader;
-
-        ExitConfig(Config atStart, ConfigLoader loader) {
-            this.atStart = atStart;
-            this.loader = loader;
-        }
-
-        @Override
-        public Config get() {
-            try {
-                return loader.reloadExitKeys(atStart, System.getProperties(), System.getenv());
-            } catch (ConfigException e) {
-                return atStart;
-            }
-        }
     }
 
     /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */

@@ -20,7 +20,9 @@ import java.util.List;
  * as a fork that dies the moment its build is interrupted).
  * After {@code ready} it waits for one line on stdin (or its end) before it ends; a line
  * {@code more <kind>...} spawns those kinds again first (reported as {@code <kind>@2}, and so
- * on for each further batch, recording into files of those names), then {@code ready} again.
+ * on for each further batch, recording into files of those names), then {@code ready} again; a
+ * line {@code set <key>=<value>} sets that system property first, as Surefire does after
+ * {@code premain}, then {@code ready} again.
  * Kinds that record signals append the signal's name to {@code <dir>/<kind>}:
  * <ul>
  *   <li>plain: {@code sleep 600}</li>
@@ -59,8 +61,16 @@ public final class ZooHost {
         // the test checks the children are alive, then says "go": ending earlier would race it
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line = in.readLine();
-        for (int batch = 2; line != null && line.startsWith("more "); batch++) {
-            spawnAll(dir, recorder, stubborn, Arrays.asList(line.substring(5).trim().split(" ")), "@" + batch);
+        for (int batch = 2; line != null && (line.startsWith("more ") || line.startsWith("set ")); ) {
+            if (line.startsWith("set ")) {
+                // as Surefire's systemPropertyVariables: set after premain
+                String setting = line.substring(4).trim();
+                int eq = setting.indexOf('=');
+                System.setProperty(setting.substring(0, eq), setting.substring(eq + 1));
+            } else {
+                spawnAll(dir, recorder, stubborn, Arrays.asList(line.substring(5).trim().split(" ")), "@" + batch);
+                batch++;
+            }
             System.out.println("ready");
             System.out.flush();
             line = in.readLine();

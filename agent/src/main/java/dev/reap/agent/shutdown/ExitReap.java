@@ -1,8 +1,6 @@
 package dev.reap.agent.shutdown;
 
 import dev.reap.agent.config.Config;
-import dev.reap.agent.config.ConfigException;
-import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.config.Key;
 import dev.reap.agent.junit.TestScopes;
 import dev.reap.agent.log.Loggers;
@@ -30,16 +28,14 @@ public final class ExitReap implements Runnable {
 
     private final Registry registry;
     private final Session session;
-    private final ConfigLoader loader;
-    private final Config atStart;
+    private final ExitKeys exitKeys;
     private final Watchdog watchdog;
 
     /** {@code watchdog} may be null ({@code reap.watchdog=false}). */
-    public ExitReap(Registry registry, Session session, ConfigLoader loader, Config atStart, Watchdog watchdog) {
+    public ExitReap(Registry registry, Session session, ExitKeys exitKeys, Watchdog watchdog) {
         this.registry = registry;
         this.session = session;
-        this.loader = loader;
-        this.atStart = atStart;
+        this.exitKeys = exitKeys;
         this.watchdog = watchdog;
     }
 
@@ -95,22 +91,13 @@ public final class ExitReap implements Runnable {
         }
     }
 
-    private Config currentConfig() {
-        try {
-            return loader.reloadExitKeys(atStart, System.getProperties(), System.getenv());
-        } catch (ConfigException e) {
-            Logs.LOG.warn("{}; using the values read at start-up", e.getMessage());
-            return atStart;
-        }
-    }
-
     private void reap() throws Exception {
         List<Target> found = new TargetCollector(registry, session).collect();
         // nothing to reap and no report wanted: skip re-reading the configuration
-        if (found.isEmpty() && atStart.report() == null && System.getProperty(Key.REPORT.property()) == null) {
+        if (found.isEmpty() && exitKeys.atStart().report() == null && System.getProperty(Key.REPORT.property()) == null) {
             return;
         }
-        Config config = currentConfig();
+        Config config = exitKeys.get();
         Reaping reaping = new Reaping(found, config);
         TestScopes tests = SpawnRecorder.testScopes();
         if (tests != null) {
