@@ -1,6 +1,7 @@
 package dev.reap.agent.cli;
 
 import dev.reap.agent.report.Json;
+import dev.reap.agent.report.Summary;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +13,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code report FILE...}: a human summary of one or many {@code reap.report} files, for a CI
@@ -19,6 +21,8 @@ import java.util.Map;
  */
 final class ReportCommand {
     static final String USAGE = "report FILE...";
+    /** Where a command line is cut in the table. */
+    private static final int COMMAND_WIDTH = 80;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -92,7 +96,8 @@ final class ReportCommand {
                     }
                 }
                 Object site = p.get("site");
-                table.row(p.get("pid"), ended, p.get("test"), oneLine(p.get("command")) + (site == null ? "" : "  (" + site + ")"));
+                String command = Summary.oneLine(Objects.toString(p.get("command"), null), COMMAND_WIDTH);
+                table.row(p.get("pid"), ended, p.get("test"), command + (site == null ? "" : "  (" + site + ")"));
             }
             table.print(out);
         }
@@ -122,8 +127,4 @@ final class ReportCommand {
         return list;
     }
 
-    private static String oneLine(Object command) {
-        String c = command == null ? "?" : command.toString().replace('\n', ' ');
-        return c.length() > 80 ? c.substring(0, 80) + "..." : c;
-    }
 }

@@ -39,12 +39,6 @@ public final class ProcStat {
         return state == 'Z' || state == 'X' || state == 'x';
     }
 
-    /** Parses the text of a stat file; see {@link #parse(long, byte[], int)}. */
-    static ProcStat parse(long pid, String text) {
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        return parse(pid, bytes, bytes.length);
-    }
-
     /**
      * Parses the first {@code length} bytes of a stat file, as read: no text is made of them, as the
      * exit hook reads every process's stat in a cold JVM. The command name (field 2) may hold spaces

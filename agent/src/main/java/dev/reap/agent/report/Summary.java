@@ -64,11 +64,16 @@ public final class Summary {
 
     /** A command line as it goes into a line of ours: cut at {@value #MAX_COMMAND} characters, on one line. */
     public static String oneLine(String command) {
+        return oneLine(command, MAX_COMMAND);
+    }
+
+    /** A command line cut at {@code max} characters, on one line; {@code ?} when unknown. */
+    public static String oneLine(String command, int max) {
         if (command == null) {
             return "?";
         }
-        if (command.length() > MAX_COMMAND) {
-            command = command.substring(0, MAX_COMMAND) + "...";
+        if (command.length() > max) {
+            command = command.substring(0, max) + "...";
         }
         // one line stays one line: a `python -c` script may hold newlines
         return command.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');

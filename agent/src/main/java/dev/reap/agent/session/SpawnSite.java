@@ -69,8 +69,8 @@ public final class SpawnSite {
 
     /**
      * The JDK's frames, and the agent's: during a spawn those are only the runtime's hook, the
-     * recorder and this class (the bridge lives in {@code java.lang}), named exactly so that user code in a
-     * package that happens to share the agent's prefix still counts as the user's.
+     * recorder and this class (the bridge lives in {@code java.lang}), named exactly so that user
+     * code in a package that happens to share the agent's prefix still counts as the user's.
      */
     static boolean isInternal(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")

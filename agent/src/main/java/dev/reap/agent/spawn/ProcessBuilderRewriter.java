@@ -181,12 +181,10 @@ public final class ProcessBuilderRewriter {
      * {@link #CONNECT}; synthetic, as generated members are.
      */
     private static final class BridgeMerger extends ClassVisitor {
-        private final ClassVisitor next;
         private final byte[] template;
 
         BridgeMerger(ClassVisitor next, byte[] template) {
             super(Opcodes.ASM9, next);
-            this.next = next;
             this.template = template;
         }
 
@@ -200,7 +198,7 @@ public final class ProcessBuilderRewriter {
             names.put(TEMPLATE + ".started(Ljava/lang/Process;Ljava/lang/ProcessBuilder;)Ljava/lang/Process;",
                     MERGED + "started");
             names.put(TEMPLATE + ".connect(Ljava/util/function/UnaryOperator;Ljava/util/function/BiConsumer;)V", CONNECT);
-            new ClassReader(template).accept(new ClassRemapper(new MemberCopier(next), new SimpleRemapper(names)), 0);
+            new ClassReader(template).accept(new ClassRemapper(new MemberCopier(cv), new SimpleRemapper(names)), 0);
             super.visitEnd();
         }
     }

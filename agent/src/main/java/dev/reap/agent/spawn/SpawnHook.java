@@ -38,10 +38,11 @@ public final class SpawnHook {
     private volatile boolean hooked;
     /** True once the transformer saw {@code ProcessBuilder} pass, hooked or not. */
     private volatile boolean seen;
-    /** The connection this hook rewrote {@code ProcessBuilder} for, once it did. */
+    /**
+     * The connection this hook rewrote {@code ProcessBuilder} for, once it did; while
+     * {@link #hooked} is still false, a bridge merged into it waits to be connected.
+     */
     private volatile Connection connected;
-    /** A connection still to be made to a bridge merged into {@code ProcessBuilder}, once that is defined. */
-    private volatile Connection toConnect;
 
     private SpawnHook(Instrumentation instrumentation, Supplier<Connection> connection) {
         this.instrumentation = instrumentation;
@@ -97,7 +98,7 @@ public final class SpawnHook {
         } finally {
             instrumentation.removeTransformer(once);
         }
-        if (hook.toConnect != null) {
+        if (hook.connected != null && !hook.hooked) {
             hook.connectMerged(processBuilder);
         }
         if (!hook.seen) {
@@ -152,9 +153,7 @@ public final class SpawnHook {
                     System.getProperty("java.vendor"), System.getProperty("java.runtime.version"));
             return null;
         }
-        if (rewrite.isMerged()) {
-            toConnect = c;
-        } else {
+        if (!rewrite.isMerged()) {
             Class<?> bridge = BridgeClass.existing();
             if (bridge == null) {
                 BridgeClass.defineAndConnect(instrumentation, rewrite, c.environmentHook, c.startHook);
@@ -172,7 +171,7 @@ public final class SpawnHook {
      * its one public member: plain reflection on a public method, no package opened.
      */
     private void connectMerged(Class<?> processBuilder) {
-        Connection c = toConnect;
+        Connection c = connected;
         try {
             processBuilder.getMethod(ProcessBuilderRewriter.CONNECT, UnaryOperator.class, BiConsumer.class)
                     .invoke(null, c.environmentHook, c.startHook);

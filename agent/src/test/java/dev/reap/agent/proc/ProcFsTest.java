@@ -11,7 +11,7 @@ class ProcFsTest {
     void statParsesCommandNamesWithSpacesAndParentheses() {
         String text = "4242 (my (odd) name) S 17 4242 4242 0 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10"
                 + " 18446744073709551615 1 1 0 0 0 0 2 65536 17 0 0 0 0 0 0";
-        ProcStat stat = ProcStat.parse(4242, text);
+        ProcStat stat = parse(4242, text);
         assertThat(stat.parentPid()).isEqualTo(17);
         assertThat(stat.state()).isEqualTo('S');
         assertThat(stat.startTicks()).isEqualTo(987654);
@@ -20,8 +20,14 @@ class ProcFsTest {
 
     @Test
     void malformedStatIsNull() {
-        assertThat(ProcStat.parse(1, "garbage")).isNull();
-        assertThat(ProcStat.parse(1, "1 (x) S 0")).isNull();
+        assertThat(parse(1, "garbage")).isNull();
+        assertThat(parse(1, "1 (x) S 0")).isNull();
+    }
+
+    /** A stat file's text, parsed as the agent reads it: as bytes. */
+    private static ProcStat parse(long pid, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        return ProcStat.parse(pid, bytes, bytes.length);
     }
 
     @Test
