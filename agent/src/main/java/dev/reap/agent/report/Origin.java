@@ -108,22 +108,21 @@ public final class Origin {
         return test == null ? describeSpawn() : describeSpawn() + " in " + test;
     }
 
+    /** An if-chain, not a switch: javac 17 compiles a switch on an enum into one more class to load. */
     private String describeSpawn() {
-        switch (kind) {
-            case CHILD:
-                return site == SpawnSite.BEFORE_ATTACH ? "spawned before attach"
-                        : site == SpawnSite.UNKNOWN && spawnedAtMillis < 0 ? "spawned by the host"
-                        : "spawned at " + site;
-            case DESCENDANT:
-                return "started by pid " + spawnedBy + (site == SpawnSite.BEFORE_ATTACH ? " before attach"
-                        : spawnedAtMillis < 0 ? "" : " spawned at " + site);
-            case LEFTOVER:
-                return "left by dead session " + session;
-            case ORPHAN:
-                return "an orphan matching the sweep's pattern";
-            default:
-                return "found by its " + Session.TAG + " tag";
+        if (kind == Kind.CHILD) {
+            return site == SpawnSite.BEFORE_ATTACH ? "spawned before attach"
+                    : site == SpawnSite.UNKNOWN && spawnedAtMillis < 0 ? "spawned by the host"
+                    : "spawned at " + site;
         }
+        if (kind == Kind.DESCENDANT) {
+            return "started by pid " + spawnedBy + (site == SpawnSite.BEFORE_ATTACH ? " before attach"
+                    : spawnedAtMillis < 0 ? "" : " spawned at " + site);
+        }
+        if (kind == Kind.LEFTOVER) {
+            return "left by dead session " + session;
+        }
+        return kind == Kind.ORPHAN ? "an orphan matching the sweep's pattern" : "found by its " + Session.TAG + " tag";
     }
 
     public String kindName() {

@@ -87,7 +87,8 @@ public final class ExitReap implements Runnable {
             for (Target t : targets) {
                 ((Origin) t.origin()).describe();
             }
-            Logs.LOG.isInfoEnabled();
+            // the summary's own classes, unless a child that lasted had them loaded already
+            ExitWarmup.warm();
         }
     }
 

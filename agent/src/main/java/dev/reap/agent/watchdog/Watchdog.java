@@ -7,6 +7,7 @@ import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Session;
+import dev.reap.agent.shutdown.ExitWarmup;
 import dev.reap.agent.spawn.OwnSpawns;
 
 import java.io.IOException;
@@ -31,9 +32,10 @@ import java.util.function.Supplier;
  * its session tag; a host killed within {@value #LASTING_MILLIS} ms of its first lasting spawn
  * leaves its children to the next start-up sweep or the {@code sweep} command.
  *
- * <p>With the sidecar, a {@link SignalShell} is started for the host's own exit: children that
- * lasted are worth a fast SIGINT, and starting a {@code kill} process at exit, while a hundred
- * children die at once, was most of the reap's time.
+ * <p>With the sidecar, a {@link SignalShell} is started for the host's own exit, and the exit
+ * hook's classes are loaded ({@link ExitWarmup}): children that lasted are worth a fast SIGINT,
+ * and starting a {@code kill} process at exit, while a hundred children die at once, was most of
+ * the reap's time.
  *
  * <p>Protocol, one line each, host to watchdog: a PID (the sidecar reads its start time from
  * {@code /proc} itself, and only while the PID is still the host's child), a PID and the start
@@ -177,8 +179,11 @@ public final class Watchdog {
                     sleepNanos = takeLasting(lasting);
                 }
                 if (!lasting.isEmpty()) {
-                    if (process == null && !launch()) {
-                        return;
+                    if (process == null) {
+                        if (!launch()) {
+                            return;
+                        }
+                        ExitWarmup.warm();
                     }
                     synchronized (this) {
                         for (int i = 0; i < lasting.size() && process != null; i++) {
