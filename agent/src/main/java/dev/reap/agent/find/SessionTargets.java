@@ -62,12 +62,11 @@ public final class SessionTargets {
             if (stat == null || stat.exited() || root.startTicks >= 0 && stat.startTicks() != root.startTicks) {
                 continue;
             }
-            long ticks = stat.startTicks();
             String commandLine = root.commandLine != null ? root.commandLine : ProcFs.commandLine(root.pid);
             found.putIfAbsent(root.pid, root.process != null
-                    ? Target.child(root.process, ticks, commandLine, root.self)
-                    : Target.proc(root.pid, ticks, commandLine, root.self));
-            for (ProcStat d : table.descendantsOf(root.pid, ticks)) {
+                    ? Target.child(root.process, stat, commandLine, root.self)
+                    : Target.proc(root.pid, stat.startTicks(), commandLine, root.self));
+            for (ProcStat d : table.descendantsOf(root.pid, stat.startTicks())) {
                 found.putIfAbsent(d.pid(), Target.proc(d.pid(), d.startTicks(), ProcFs.commandLine(d.pid()),
                         root.descendants));
             }

@@ -60,6 +60,16 @@ class ReaperTest {
         assertThat(o.afterMillis()).as("the 5s grace of the INT rung is not wasted").isLessThan(2_000);
     }
 
+    /** The exit hook's snapshot has read what a child ignores: the first rung goes by that, with no read of its own. */
+    @Test
+    void whatASnapshotSawAChildIgnoreDecidesTheFirstRung() throws IOException {
+        Process sleep = children.start("sleep", "300");
+        ProcStat seenIgnoringInt = new ProcStat(sleep.pid(), ProcessHandle.current().pid(), 'S', ticks(sleep.pid()),
+                1L << (Signal.INT.number() - 1));
+        ReapResult result = reaper.reap(List.of(Target.child(sleep, seenIgnoringInt, "sleep 300", null)), DEFAULT_LADDER);
+        assertThat(result.of(sleep.pid()).signal()).as("INT skipped as the snapshot said").isEqualTo(Signal.TERM);
+    }
+
     @Test
     void childIgnoringIntAndTermIsKilledAtOnce() throws IOException {
         Process deaf = children.sh("trap '' INT TERM; exec sleep 300");
