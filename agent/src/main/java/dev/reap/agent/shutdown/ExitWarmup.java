@@ -8,12 +8,13 @@ import org.slf4j.helpers.MessageFormatter;
  * costs 0.2-0.8 ms to load, verify and initialise: some 12 ms before the first signal and 4 ms
  * after the last one went on that alone, time that every exit with a child left waits out.
  *
- * <p>The watchdog's reporter thread calls it once a child has lasted (as it starts the signal
+ * <p>The watchdog's reporter thread calls it once a child has lasted (when it starts the signal
  * shell, for the same reason): started at the first spawn instead, the loading competed with a
  * short-lived JVM's own start and exit on two cores and made the start of a program that spawns
- * once 5% slower. The names are in the order the exit needs them: an exit that comes meanwhile
+ * once 5% slower. For an exit that came sooner, the exit hook calls it during the first grace:
+ * the summary's classes then load while the reaper waits. The names are in the order the exit needs them: an exit that comes meanwhile
  * waits for the class it needs, never loads one twice. A class missing here is loaded at exit
- * as before; {@code ExitWarmupTest} names any that the exit path loads itself.
+ * as before; the integration test {@code ExitWarmupTest} names any that the exit path loads itself.
  */
 public final class ExitWarmup {
     /** The agent's classes the exit hook loads, by name: some are package-private elsewhere. */

@@ -179,16 +179,18 @@ public final class Watchdog {
                     sleepNanos = takeLasting(lasting);
                 }
                 if (!lasting.isEmpty()) {
-                    if (process == null) {
-                        if (!launch()) {
-                            return;
-                        }
-                        ExitWarmup.warm();
+                    boolean launching = process == null;
+                    if (launching && !launch()) {
+                        return;
                     }
                     synchronized (this) {
                         for (int i = 0; i < lasting.size() && process != null; i++) {
                             send(lasting.get(i));
                         }
+                    }
+                    if (launching) {
+                        // after the sidecar has heard of the children: their cover comes first
+                        ExitWarmup.warm();
                     }
                 }
                 if (sleepNanos > 0) {
