@@ -77,12 +77,18 @@ final class Harness {
 
     /** {@code java [agentOption] -cp classes main args...}; no agent option when it is null. */
     static List<String> host(String javaHome, String agentOption, String classes, String main, String... args) {
+        List<String> command = withAgent(javaHome, agentOption, "-cp", classes, main);
+        command.addAll(Arrays.asList(args));
+        return command;
+    }
+
+    /** {@code java [agentOption] program...}; no agent option when it is null. */
+    static List<String> withAgent(String javaHome, String agentOption, String... program) {
         List<String> command = java(javaHome);
         if (agentOption != null) {
             command.add(agentOption);
         }
-        command.addAll(Arrays.asList("-cp", classes, main));
-        command.addAll(Arrays.asList(args));
+        command.addAll(Arrays.asList(program));
         return command;
     }
 

@@ -56,19 +56,10 @@ public final class StartupBench {
 
     private static Map<String, List<String>> variants(String home, Path noop, Map<String, String> agents, String... program) {
         Map<String, List<String>> variants = new LinkedHashMap<>();
-        variants.put("bare", command(home, null, program));
-        variants.put("noop-agent", command(home, "-javaagent:" + noop, program));
-        agents.forEach((name, jar) -> variants.put(name, command(home, "-javaagent:" + jar, program)));
+        variants.put("bare", Harness.withAgent(home, null, program));
+        variants.put("noop-agent", Harness.withAgent(home, "-javaagent:" + noop, program));
+        agents.forEach((name, jar) -> variants.put(name, Harness.withAgent(home, "-javaagent:" + jar, program)));
         return variants;
-    }
-
-    private static List<String> command(String home, String agentOption, String... program) {
-        List<String> command = Harness.java(home);
-        if (agentOption != null) {
-            command.add(agentOption);
-        }
-        command.addAll(List.of(program));
-        return command;
     }
 
     private static void report(Map<String, Double> ms) {

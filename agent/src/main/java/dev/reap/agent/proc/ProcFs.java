@@ -48,12 +48,13 @@ public final class ProcFs {
             return null;
         }
         if (pid < 0) {
-            pid = 0;
-            for (int i = 0; i < length && buffer[i] != ' '; i++) {
-                if (buffer[i] < '0' || buffer[i] > '9' || i >= 18) {
-                    return null;
-                }
-                pid = pid * 10 + (buffer[i] - '0');
+            int space = 0;
+            while (space < length && buffer[space] != ' ') {
+                space++;
+            }
+            pid = ProcStat.parseLong(buffer, 0, space);
+            if (pid < 0) {
+                return null;
             }
         }
         return ProcStat.parse(pid, buffer, length);

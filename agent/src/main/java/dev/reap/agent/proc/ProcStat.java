@@ -84,7 +84,7 @@ public final class ProcStat {
     }
 
     /** The digits of stat[from, to) as a number, -1 when they are not digits. */
-    private static long parseLong(byte[] stat, int from, int to) {
+    static long parseLong(byte[] stat, int from, int to) {
         if (from >= to || to - from > 18) {
             return -1;
         }

@@ -44,6 +44,11 @@ public final class ProcessBuilderRewriter {
 
     static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
     private static final String TEMPLATE = "dev/reap/agent/spawn/BridgeTemplate";
+    /** The bridge's two methods the rewritten {@code start} calls, named as in {@link BridgeTemplate}. */
+    private static final String ENVIRONMENT = "environment";
+    private static final String ENVIRONMENT_DESCRIPTOR = "(Ljava/util/Map;)Ljava/util/Map;";
+    private static final String STARTED = "started";
+    private static final String STARTED_DESCRIPTOR = "(Ljava/lang/Process;Ljava/lang/ProcessBuilder;)Ljava/lang/Process;";
     private static final String START = "start";
     private static final String START_DESCRIPTOR = "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;";
     private static final String IMPL = "java/lang/ProcessImpl";
@@ -150,8 +155,8 @@ public final class ProcessBuilderRewriter {
             super.visitFieldInsn(opcode, owner, name, descriptor);
             if (opcode == Opcodes.GETFIELD && PROCESS_BUILDER.equals(owner) && "environment".equals(name)
                     && "Ljava/util/Map;".equals(descriptor)) {
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, counts.bridge, counts.prefix + "environment",
-                        "(Ljava/util/Map;)Ljava/util/Map;", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, counts.bridge, counts.prefix + ENVIRONMENT,
+                        ENVIRONMENT_DESCRIPTOR, false);
                 counts.environmentReads++;
             }
         }
@@ -162,8 +167,8 @@ public final class ProcessBuilderRewriter {
             if (opcode == Opcodes.INVOKESTATIC && IMPL.equals(owner) && START.equals(name)
                     && IMPL_START_DESCRIPTOR.equals(descriptor)) {
                 super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, counts.bridge, counts.prefix + "started",
-                        "(Ljava/lang/Process;Ljava/lang/ProcessBuilder;)Ljava/lang/Process;", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, counts.bridge, counts.prefix + STARTED,
+                        STARTED_DESCRIPTOR, false);
                 counts.implStarts++;
             }
         }
@@ -194,9 +199,8 @@ public final class ProcessBuilderRewriter {
             names.put(TEMPLATE, PROCESS_BUILDER);
             names.put(TEMPLATE + ".environmentHook", MERGED + "environmentHook");
             names.put(TEMPLATE + ".startHook", MERGED + "startHook");
-            names.put(TEMPLATE + ".environment(Ljava/util/Map;)Ljava/util/Map;", MERGED + "environment");
-            names.put(TEMPLATE + ".started(Ljava/lang/Process;Ljava/lang/ProcessBuilder;)Ljava/lang/Process;",
-                    MERGED + "started");
+            names.put(TEMPLATE + "." + ENVIRONMENT + ENVIRONMENT_DESCRIPTOR, MERGED + ENVIRONMENT);
+            names.put(TEMPLATE + "." + STARTED + STARTED_DESCRIPTOR, MERGED + STARTED);
             names.put(TEMPLATE + ".connect(Ljava/util/function/UnaryOperator;Ljava/util/function/BiConsumer;)V", CONNECT);
             new ClassReader(template).accept(new ClassRemapper(new MemberCopier(cv), new SimpleRemapper(names)), 0);
             super.visitEnd();

@@ -25,6 +25,10 @@ public final class RewriteCache implements RewriteSource {
     private static final int FORMAT = 2;
     private static final int MAX_PART = 1 << 22;
     static final int KEEP_DAYS = 30;
+    /** How entries (and their temporary files) are named: {@code ProcessBuilder-<key>.rewrite[.<pid>.tmp]}. */
+    private static final String PREFIX = "ProcessBuilder-";
+    private static final String SUFFIX = ".rewrite";
+    private static final String TEMPORARY_SUFFIX = ".tmp";
 
     private final File directory;
     private final String agentStamp;
@@ -64,8 +68,8 @@ public final class RewriteCache implements RewriteSource {
     File entryFor(byte[] original, boolean merged) {
         CRC32 crc = new CRC32();
         crc.update(original, 0, original.length);
-        return new File(directory, "ProcessBuilder-" + Long.toHexString(crc.getValue()) + "-" + original.length
-                + "-" + agentStamp + (merged ? "-merged" : "") + ".rewrite");
+        return new File(directory, PREFIX + Long.toHexString(crc.getValue()) + "-" + original.length
+                + "-" + agentStamp + (merged ? "-merged" : "") + SUFFIX);
     }
 
     private static Rewrite read(File entry, byte[] original) {
@@ -121,7 +125,7 @@ public final class RewriteCache implements RewriteSource {
         if (!ensureDirectory(directory)) {
             return;
         }
-        File temporary = new File(directory, entry.getName() + "." + ProcessHandle.current().pid() + ".tmp");
+        File temporary = new File(directory, entry.getName() + "." + ProcessHandle.current().pid() + TEMPORARY_SUFFIX);
         try {
             java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(buffer);
@@ -163,7 +167,7 @@ public final class RewriteCache implements RewriteSource {
         long before = System.currentTimeMillis() - KEEP_DAYS * 24L * 60 * 60 * 1000;
         for (File f : files) {
             String name = f.getName();
-            if (name.startsWith("ProcessBuilder-") && (name.endsWith(".rewrite") || name.endsWith(".tmp"))
+            if (name.startsWith(PREFIX) && (name.endsWith(SUFFIX) || name.endsWith(TEMPORARY_SUFFIX))
                     && f.lastModified() < before) {
                 f.delete();
             }

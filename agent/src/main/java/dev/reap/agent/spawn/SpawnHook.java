@@ -5,6 +5,7 @@ import dev.reap.agent.log.Loggers;
 import org.slf4j.Logger;
 
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.reflect.Method;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Map;
@@ -73,11 +74,16 @@ public final class SpawnHook {
             return true;
         }
         try {
-            ProcessBuilder.class.getMethod(ProcessBuilderRewriter.CONNECT, UnaryOperator.class, BiConsumer.class);
+            connectMethod(ProcessBuilder.class);
             return true;
         } catch (NoSuchMethodException e) {
             return false;
         }
+    }
+
+    /** The public method of a bridge merged into {@code processBuilder}. */
+    private static Method connectMethod(Class<?> processBuilder) throws NoSuchMethodException {
+        return processBuilder.getMethod(ProcessBuilderRewriter.CONNECT, UnaryOperator.class, BiConsumer.class);
     }
 
     /**
@@ -173,8 +179,7 @@ public final class SpawnHook {
     private void connectMerged(Class<?> processBuilder) {
         Connection c = connected;
         try {
-            processBuilder.getMethod(ProcessBuilderRewriter.CONNECT, UnaryOperator.class, BiConsumer.class)
-                    .invoke(null, c.environmentHook, c.startHook);
+            connectMethod(processBuilder).invoke(null, c.environmentHook, c.startHook);
             hooked = true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", e);
