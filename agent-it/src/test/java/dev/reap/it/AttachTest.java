@@ -61,7 +61,7 @@ class AttachTest extends HostTest {
 
         assertThat(attach.status).as("%s", attach).isZero();
         assertThat(attach.out).containsPattern("attached to JVM " + host.pid() + " \\(.*ZooHost, Java "
-                + targetMajor + "[^)]*\\) in \\d+ ms: session " + host.pid() + "-\\d+; adopted \\d+ processes spawned before attach");
+                + targetMajor + "[^)]*\\) in \\d+ ms: session " + host.pid() + "-\\d+-[0-9a-f]{12}; adopted \\d+ processes spawned before attach");
         zoo.more(AFTER);
         if (end.equals("SIGKILL")) {
             assertThat(eventually(Duration.ofSeconds(10), () -> !Proc.withCommandLineContaining(

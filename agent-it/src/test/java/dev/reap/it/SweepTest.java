@@ -116,8 +116,7 @@ class SweepTest extends HostTest {
     void anotherUsersTaggedProcessSurvivesWhereOursDoesNot() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")) && new java.io.File("/usr/bin/setpriv").canExecute(),
                 "needs root and setpriv to start a process as another user");
-        // a session id whose JVM cannot be alive: PID 1 did not start at tick 1
-        String deadSession = "1-1";
+        String deadSession = deadSession();
         Process theirs = spawnMarked(List.of(Session.TAG, deadSession),
                 "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sleep", "600");
         Process ours = spawnMarked(List.of(Session.TAG, deadSession), "sleep", "600");
@@ -148,6 +147,17 @@ class SweepTest extends HostTest {
             ProcessHandle.of(other).ifPresent(ProcessHandle::destroyForcibly);
             ProcessHandle.of(matching).ifPresent(ProcessHandle::destroyForcibly);
         }
+    }
+
+    /** The id of a session whose JVM was killed (and its one child swept with the rest). */
+    private String deadSession() throws Exception {
+        Path hostDir = Files.createDirectory(dir.resolve("dead-host"));
+        Host dead = host(Jdk.current()).agent("watchdog=false").start(ZooHost.class, "wait", hostDir.toString(), "plain");
+        Zoo.ready(dead, hostDir, List.of("plain"));
+        String session = dead.sessionId();
+        dead.signal("KILL");
+        dead.awaitExit(Duration.ofSeconds(10));
+        return session;
     }
 
     /** An untagged orphan: {@code sleep <seconds>} in {@code cwd}, re-parented away by {@code setsid -f}. */

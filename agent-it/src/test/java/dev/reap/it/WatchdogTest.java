@@ -6,6 +6,9 @@ import dev.reap.it.support.HostTest;
 import dev.reap.it.support.Jdk;
 import dev.reap.it.support.Proc;
 import dev.reap.it.support.Zoo;
+
+import static dev.reap.it.support.Watchdogs.awaitWatchdog;
+import static dev.reap.it.support.Watchdogs.watchdogs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -113,21 +116,5 @@ class WatchdogTest extends HostTest {
             case "group-SIGINT": return 130;
             default: throw new IllegalArgumentException(death);
         }
-    }
-
-    /** The host's watchdog, once it runs (it starts once a child has lived a moment). */
-    private static long awaitWatchdog(Host host) throws InterruptedException {
-        long[] found = {-1};
-        assertThat(eventually(Duration.ofSeconds(10), () -> {
-            List<Long> running = watchdogs(host);
-            found[0] = running.size() == 1 ? running.get(0) : -1;
-            return found[0] > 0;
-        })).as("one watchdog runs once the host's children have lived a moment; stderr:%n%s", host.stderr()).isTrue();
-        return found[0];
-    }
-
-    /** The live watchdogs of the host's session, found by their command line. */
-    private static List<Long> watchdogs(Host host) {
-        return Proc.withCommandLineContaining("dev.reap.agent.watchdog.WatchdogMain " + host.pid() + "-");
     }
 }

@@ -130,9 +130,21 @@ public final class Host {
         return process.exitValue();
     }
 
-    /** The agent session id this host has ({@code <pid>-<start ticks>}). */
+    /**
+     * The agent session id this host has ({@code <pid>-<start ticks>-<namespace>}), as the agent
+     * wrote it into the tag of the processes it spawned: read from the first one found.
+     */
     public String sessionId() {
-        return process.pid() + "-" + startTicks;
+        String pidAndStart = process.pid() + "-" + startTicks;
+        for (long pid : Proc.withEnvironment(HostTest.MARK, environment.get(HostTest.MARK))) {
+            String tag = Proc.environmentVariable(pid, "REAP_AGENT_SESSIONS");
+            for (String id : tag == null ? new String[0] : tag.split(",")) {
+                if (id.equals(pidAndStart) || id.startsWith(pidAndStart + "-")) {
+                    return id;
+                }
+            }
+        }
+        throw new AssertionError("no process of " + this + " carries its session tag");
     }
 
     public boolean alive() {
@@ -164,6 +176,7 @@ public final class Host {
     public static final class Builder {
         private final Jdk jdk;
         private final List<String> jvmOptions = new ArrayList<>();
+        private final List<String> wrapper = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean libraries;
         private boolean junit;
@@ -212,6 +225,15 @@ public final class Host {
             return this;
         }
 
+        /**
+         * Runs the JVM under {@code command} (say {@code unshare --pid --fork --mount-proc}), which
+         * must end by running its arguments; {@link Host#pid()} is then the wrapper's.
+         */
+        public Builder wrappedIn(String... command) {
+            wrapper.addAll(Arrays.asList(command));
+            return this;
+        }
+
         /** Where stderr is captured. */
         public Builder in(Path directory) {
             this.directory = directory;
@@ -219,7 +241,7 @@ public final class Host {
         }
 
         public Host start(Class<?> main, String... args) throws IOException {
-            List<String> command = new ArrayList<>();
+            List<String> command = new ArrayList<>(wrapper);
             // The host must see SIGINT (a CI shell may start the build with it ignored, and the
             // JVM then never reacts to it): perl resets it and execs, keeping the PID.
             if (new File("/usr/bin/perl").canExecute()) {

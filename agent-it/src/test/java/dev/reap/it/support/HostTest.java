@@ -43,7 +43,7 @@ public abstract class HostTest {
     }
 
     /** Waits for a condition up to a bound. */
-    protected static boolean eventually(Duration bound, java.util.function.BooleanSupplier condition)
+    public static boolean eventually(Duration bound, java.util.function.BooleanSupplier condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         while (!condition.getAsBoolean()) {

@@ -60,6 +60,23 @@ public final class Proc {
         return pids;
     }
 
+    /** The value of one variable in the process's environment, or null (absent or gone). */
+    public static String environmentVariable(long pid, String name) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "environ"));
+        } catch (IOException e) {
+            return null;
+        }
+        String prefix = name + "=";
+        for (String entry : new String(env, StandardCharsets.UTF_8).split("\0")) {
+            if (entry.startsWith(prefix)) {
+                return entry.substring(prefix.length());
+            }
+        }
+        return null;
+    }
+
     private static boolean containsEntry(byte[] env, byte[] entry) {
         int start = 0;
         for (int i = 0; i <= env.length; i++) {

@@ -84,7 +84,7 @@ final class PsCommand {
             List<TaggedProcess> processes = scan.byOwner().getOrDefault(id, List.of());
             Session session = Session.parse(id);
             out.println("session " + id + "  jvm " + (session == null ? "?" : session.pid())
-                    + (scan.alive(id) ? "  live" : "  DEAD") + "  watchdog " + (watchdogs.containsKey(id) ? watchdogs.get(id) : "-")
+                    + "  " + scan.judge(id) + "  watchdog " + (watchdogs.containsKey(id) ? watchdogs.get(id) : "-")
                     + "  " + processes.size() + (processes.size() == 1 ? " process" : " processes"));
             if (!processes.isEmpty()) {
                 Table table = new Table("  ", "PID", "AGE", "COMMAND");
@@ -104,7 +104,8 @@ final class PsCommand {
             Session session = Session.parse(id);
             json.append(firstSession ? "\n  " : ",\n  ").append("{\"id\": ").append(Report.quote(id))
                     .append(", \"pid\": ").append(session == null ? "null" : Long.toString(session.pid()))
-                    .append(", \"alive\": ").append(scan.alive(id))
+                    .append(", \"alive\": ").append(alive(scan.judge(id)))
+                    .append(", \"state\": ").append(Report.quote(scan.judge(id).name().toLowerCase(java.util.Locale.ROOT)))
                     .append(", \"watchdog\": ").append(watchdogs.containsKey(id) ? watchdogs.get(id).toString() : "null")
                     .append(", \"processes\": [");
             List<TaggedProcess> processes = scan.byOwner().getOrDefault(id, List.of());
@@ -122,13 +123,20 @@ final class PsCommand {
         out.println(json.append(firstSession ? "]}" : "\n]}"));
     }
 
+    /** true, false, or null where it cannot be known from here. */
+    private static String alive(SessionScan.Verdict verdict) {
+        return verdict == SessionScan.Verdict.LIVE ? "true" : verdict == SessionScan.Verdict.DEAD ? "false" : "null";
+    }
+
     static String help() {
         return String.join(System.lineSeparator(),
                 "usage: java -jar reap-agent.jar " + USAGE,
                 "",
                 "Lists the agent sessions on this machine, live or dead, found by the " + Session.TAG,
                 "tags their processes carry and by their watchdogs, and each session's processes",
-                "(this user's only). A DEAD session's processes are what `sweep` ends.",
+                "(this user's only). A DEAD session's processes are what `sweep` ends. A session",
+                "of another PID or time namespace (a container) is shown as such: only a process",
+                "that sees the same PIDs and start times can tell whether its JVM lives.",
                 "",
                 "  --json    the same, as JSON",
                 "");

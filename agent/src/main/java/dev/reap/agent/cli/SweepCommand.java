@@ -78,7 +78,7 @@ final class SweepCommand {
         String session = args.value("--session");
         if (session != null && Session.parse(session) == null) {
             throw new Arguments.UsageException("sweep: --session '" + session
-                    + "' is not a session id; accepted: <pid>-<start>, as `ps` lists them");
+                    + "' is not a session id; accepted: <pid>-<start>-<namespace>, as `ps` lists them");
         }
         Path cwd = args.value("--cwd") == null ? null : Paths.get(args.value("--cwd"));
         Pattern match = pattern(args.value("--match"));
@@ -95,9 +95,16 @@ final class SweepCommand {
 
         long self = ProcessHandle.current().pid();
         SessionScan scan = SessionScan.deadSessions(self);
-        if (session != null && scan.alive(session)) {
+        SessionScan.Verdict verdict = session == null ? null : scan.judge(session);
+        if (verdict == SessionScan.Verdict.LIVE) {
             throw new Arguments.UsageException("sweep: session " + session
                     + " is alive; its own JVM reaps its processes when it ends");
+        }
+        if (verdict == SessionScan.Verdict.OTHER_NAMESPACE || verdict == SessionScan.Verdict.UNKNOWN) {
+            throw new Arguments.UsageException("sweep: session " + session + (verdict == SessionScan.Verdict.UNKNOWN
+                    ? " cannot be judged from its id (no namespace in it, or a PID no JVM of it can have had)"
+                    : " belongs to another PID or time namespace (a container?); run sweep inside it")
+                    + "; nothing was signalled");
         }
         List<Target> found = new ArrayList<>(Sweep.leftovers(scan, session));
         if (cwd != null) {

@@ -46,11 +46,23 @@ public final class SessionTargets {
         return new ArrayList<>(found.values());
     }
 
-    /** The live processes started at or after {@code sinceTicks} that {@code tag} matches, not found yet. */
+    /**
+     * The live processes started at or after {@code sinceTicks} that {@code tag} matches, not found
+     * yet, of this process's user: a tag can be copied into anyone's environment, so a process
+     * found by its tag alone is ours only when its real and effective user are ours too. (Recorded
+     * processes and their descendants are ours whatever user they run as: we started them.)
+     */
     private static void addTagged(ProcessTable table, long sinceTicks, long self, TagMatcher tag, Origin origin,
                                   Map<Long, Target> found) {
+        long[] mine = null;
         for (ProcStat stat : TaggedScan.candidates(table, sinceTicks, self)) {
-            if (!found.containsKey(stat.pid()) && tag.matches(stat.pid())) {
+            if (found.containsKey(stat.pid()) || !tag.matches(stat.pid())) {
+                continue;
+            }
+            if (mine == null) {
+                mine = ProcFs.ownUserIds();
+            }
+            if (ProcFs.sameUser(mine, ProcFs.userIds(stat.pid()))) {
                 found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()), origin));
             }
         }

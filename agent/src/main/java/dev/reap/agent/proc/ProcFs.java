@@ -119,7 +119,16 @@ public final class ProcFs {
      * unreadable. A process is "of the current user" when both are that user's.
      */
     public static long[] userIds(long pid) {
-        byte[] bytes = read("/proc/" + pid + "/status", 2048);
+        return userIdsIn("/proc/" + pid + "/status");
+    }
+
+    /** This process's own {@link #userIds}. */
+    public static long[] ownUserIds() {
+        return userIdsIn("/proc/self/status");
+    }
+
+    private static long[] userIdsIn(String path) {
+        byte[] bytes = read(path, 2048);
         if (bytes == null) {
             return null;
         }
@@ -128,13 +137,32 @@ public final class ProcFs {
         if (at < 0) {
             return null;
         }
-        int end = text.indexOf('\n', at + 1);
-        String[] fields = text.substring(at + 5, end < 0 ? text.length() : end).trim().split("\\s+");
-        try {
-            return fields.length < 2 ? null : new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
-        } catch (NumberFormatException e) {
-            return null;
+        // "Uid:\t<real>\t<effective>\t<saved>\t<fs>": parsed by hand, no regex on the exit path
+        long[] ids = new long[2];
+        int from = at + 5;
+        for (int i = 0; i < ids.length; i++) {
+            while (from < bytes.length && (bytes[from] == '\t' || bytes[from] == ' ')) {
+                from++;
+            }
+            int to = from;
+            while (to < bytes.length && bytes[to] >= '0' && bytes[to] <= '9') {
+                to++;
+            }
+            ids[i] = ProcStat.parseLong(bytes, from, to);
+            if (ids[i] < 0) {
+                return null;
+            }
+            from = to;
         }
+        return ids;
+    }
+
+    /**
+     * True when {@code theirs} (a process's {@link #userIds}) are both the effective user id in
+     * {@code mine}: a process of the same user, not one that merely shares a real or saved id.
+     */
+    public static boolean sameUser(long[] mine, long[] theirs) {
+        return mine != null && theirs != null && theirs[0] == mine[1] && theirs[1] == mine[1];
     }
 
     /** The short name of the executable ({@code comm}), or null. */

@@ -1,11 +1,24 @@
 package dev.reap.agent.spawn;
 
+import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
+import dev.reap.agent.proc.ProcFs;
+
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
@@ -16,68 +29,158 @@ import java.util.zip.CRC32;
  * <p>An entry is found by the CRC of the JDK's original {@code ProcessBuilder} bytes and the
  * agent jar's size and time, and trusted only when the original bytes stored in it are equal,
  * byte for byte, and its checksum holds: a stale, torn or foreign file is recomputed, never used.
- * Entries are written to a temporary file and renamed, so concurrent JVMs (parallel Surefire
- * forks) never read half an entry. The directory is {@code $XDG_CACHE_HOME/reap-agent} or
- * {@code ~/.cache/reap-agent}, private to the user; when it cannot be used, rewrites are computed.
+ * Entries are written to a temporary file of an unpredictable name, created exclusively (never
+ * through a planted link), then renamed over the entry, so concurrent JVMs (parallel Surefire
+ * forks) never read half an entry.
+ *
+ * <p>What is read from here becomes the JDK's {@code ProcessBuilder}, so only the user's own
+ * files are trusted: the directory ({@code $XDG_CACHE_HOME/reap-agent} or
+ * {@code ~/.cache/reap-agent}, made 0700) must be a directory, not a link, owned by the JVM's
+ * effective user and writable by nobody else; every directory above it owned by that user or
+ * root and writable by nobody else unless sticky (as {@code /tmp}), so that none can be swapped;
+ * an entry a regular file of that user writable by nobody else. Anything else is neither read nor
+ * written: the rewrite is computed (about 25 ms), and {@code reap.log=debug} says why.
  */
 public final class RewriteCache implements RewriteSource {
     private static final int MAGIC = 0x52454150; // "REAP"
     private static final int FORMAT = 2;
     private static final int MAX_PART = 1 << 22;
     static final int KEEP_DAYS = 30;
-    /** How entries (and their temporary files) are named: {@code ProcessBuilder-<key>.rewrite[.<pid>.tmp]}. */
+    /** How entries (and their temporary files) are named: {@code ProcessBuilder-<key>.rewrite[.<random>.tmp]}. */
     private static final String PREFIX = "ProcessBuilder-";
     private static final String SUFFIX = ".rewrite";
     private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final int TYPE = 0170000;
+    private static final int DIRECTORY = 0040000;
+    private static final int REGULAR = 0100000;
+    private static final int STICKY = 01000;
+    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    /** What {@link #untrusted} says of a directory that does not exist yet: it may be made. */
+    private static final String ABSENT = "absent";
 
-    private final File directory;
+    private final Path directory;
+    private final long uid;
     private final String agentStamp;
     private final RewriteSource compute;
 
-    RewriteCache(File directory, String agentStamp, RewriteSource compute) {
+    RewriteCache(Path directory, long uid, String agentStamp, RewriteSource compute) {
         this.directory = directory;
+        this.uid = uid;
         this.agentStamp = agentStamp;
         this.compute = compute;
     }
 
     /** The cache for the agent run from {@code agentJar}; plain computation when that is no jar (or null). */
     public static RewriteSource forAgentJar(File agentJar) {
-        File directory = defaultDirectory();
-        if (agentJar == null || !agentJar.isFile() || directory == null) {
+        Path directory = defaultDirectory();
+        long[] ids = ProcFs.available() ? ProcFs.ownUserIds() : null;
+        if (agentJar == null || !agentJar.isFile() || directory == null || ids == null) {
             return COMPUTE;
         }
         // the jar's size and modification time: a new build gets new entries
-        return new RewriteCache(directory, Long.toHexString(agentJar.length()) + "-"
+        return new RewriteCache(directory, ids[1], Long.toHexString(agentJar.length()) + "-"
                 + Long.toHexString(agentJar.lastModified()), COMPUTE);
     }
 
     @Override
     public Rewrite rewrite(byte[] original, boolean merged) throws IOException {
-        File entry = entryFor(original, merged);
-        Rewrite cached = read(entry, original);
-        if (cached != null) {
-            return cached;
+        Path entry = entryFor(original, merged);
+        String untrusted = untrusted(directory);
+        if (untrusted == null) {
+            Rewrite cached = read(entry, original);
+            if (cached != null) {
+                return cached;
+            }
+        } else if (untrusted != ABSENT) {
+            debug("rewrite cache " + directory + " not used: " + untrusted);
         }
         Rewrite computed = compute.rewrite(original, merged);
-        if (computed != null) {
+        if (computed != null && (untrusted == null || untrusted == ABSENT && created())) {
             write(entry, original, computed);
         }
         return computed;
     }
 
-    File entryFor(byte[] original, boolean merged) {
+    Path entryFor(byte[] original, boolean merged) {
         CRC32 crc = new CRC32();
         crc.update(original, 0, original.length);
-        return new File(directory, PREFIX + Long.toHexString(crc.getValue()) + "-" + original.length
+        return directory.resolve(PREFIX + Long.toHexString(crc.getValue()) + "-" + original.length
                 + "-" + agentStamp + (merged ? "-merged" : "") + SUFFIX);
     }
 
-    private static Rewrite read(File entry, byte[] original) {
-        if (!entry.isFile()) {
+    /**
+     * Null when the directory may be trusted (see the class comment), {@link #ABSENT} when it does
+     * not exist yet, else why not.
+     */
+    String untrusted(Path dir) {
+        Map<String, Object> attributes;
+        try {
+            attributes = Files.readAttributes(dir, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return ABSENT;
+        } catch (IOException | RuntimeException e) {
+            return "unreadable (" + e + ")";
+        }
+        String own = ownedAndPrivate(attributes, DIRECTORY);
+        if (own != null) {
+            return own;
+        }
+        Path above;
+        try {
+            above = dir.toAbsolutePath().getParent().toRealPath();
+        } catch (IOException | RuntimeException e) {
+            return "its parent is unreadable (" + e + ")";
+        }
+        for (Path p = above; p != null; p = p.getParent()) {
+            try {
+                Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode");
+                int mode = (Integer) a.get("mode");
+                int owner = (Integer) a.get("uid");
+                if (owner != 0 && owner != uid) {
+                    return p + " above it is owned by uid " + owner;
+                }
+                if ((mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
+                    return p + " above it is writable by others (mode " + Integer.toOctalString(mode & 07777) + ")";
+                }
+            } catch (IOException | RuntimeException e) {
+                return p + " above it is unreadable (" + e + ")";
+            }
+        }
+        return null;
+    }
+
+    /** Null when the attributes are of a {@code type} owned by this user and writable by nobody else; else why not. */
+    private String ownedAndPrivate(Map<String, Object> attributes, int type) {
+        int mode = (Integer) attributes.get("mode");
+        int owner = (Integer) attributes.get("uid");
+        if ((mode & TYPE) != type) {
+            return type == DIRECTORY ? "not a directory (a link?)" : "not a regular file (a link?)";
+        }
+        if (owner != uid) {
+            return "owned by uid " + owner + ", not " + uid;
+        }
+        if ((mode & GROUP_OR_OTHERS_WRITE) != 0) {
+            return "writable by others (mode " + Integer.toOctalString(mode & 07777) + ")";
+        }
+        return null;
+    }
+
+    private Rewrite read(Path entry, byte[] original) {
+        String untrusted;
+        try {
+            untrusted = ownedAndPrivate(Files.readAttributes(entry, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS), REGULAR);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            untrusted = "unreadable (" + e + ")";
+        }
+        if (untrusted != null) {
+            debug("rewrite cache entry " + entry + " not used: " + untrusted);
             return null;
         }
+        // the directory is this user's alone: nobody else can swap the entry between the check and here
         byte[] all;
-        try (FileInputStream in = new FileInputStream(entry)) {
+        try (FileInputStream in = new FileInputStream(entry.toFile())) {
             all = in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             return null;
@@ -121,13 +224,10 @@ public final class RewriteCache implements RewriteSource {
         return (readInt(b, at) & 0xffffffffL) << 32 | (readInt(b, at + 4) & 0xffffffffL);
     }
 
-    private void write(File entry, byte[] original, Rewrite rewrite) {
-        if (!ensureDirectory(directory)) {
-            return;
-        }
-        File temporary = new File(directory, entry.getName() + "." + ProcessHandle.current().pid() + TEMPORARY_SUFFIX);
+    private void write(Path entry, byte[] original, Rewrite rewrite) {
+        Path temporary = null;
         try {
-            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(buffer);
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
@@ -141,15 +241,18 @@ public final class RewriteCache implements RewriteSource {
             crc.update(body, 0, body.length);
             out.writeLong(crc.getValue());
             out.flush();
-            try (FileOutputStream file = new FileOutputStream(temporary)) {
-                file.write(buffer.toByteArray());
-            }
-            if (!temporary.renameTo(entry)) {
-                temporary.delete();
-            }
+            // a random name, created exclusively with mode 0600: no planted file or link is ever written through
+            temporary = Files.createTempFile(directory, entry.getFileName() + ".", TEMPORARY_SUFFIX);
+            Files.write(temporary, buffer.toByteArray());
+            Files.move(temporary, entry, StandardCopyOption.ATOMIC_MOVE);
+            temporary = null;
             forgetOldEntries();
         } catch (IOException | RuntimeException e) {
-            temporary.delete();
+            debug("rewrite cache entry " + entry + " not written: " + e);
+        } finally {
+            if (temporary != null) {
+                temporary.toFile().delete();
+            }
         }
     }
 
@@ -160,7 +263,7 @@ public final class RewriteCache implements RewriteSource {
      * when an entry is written, the first start of a new JDK or agent build.
      */
     private void forgetOldEntries() {
-        File[] files = directory.listFiles();
+        File[] files = directory.toFile().listFiles();
         if (files == null) {
             return;
         }
@@ -174,29 +277,38 @@ public final class RewriteCache implements RewriteSource {
         }
     }
 
-    private static boolean ensureDirectory(File directory) {
-        if (directory.isDirectory()) {
-            return true;
-        }
-        if (!directory.mkdirs() && !directory.isDirectory()) {
+    /** Makes the directory, private to the user, and says whether it may now be trusted. */
+    private boolean created() {
+        try {
+            Files.createDirectories(directory.toAbsolutePath().getParent());
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException e) {
+            // made by a concurrent JVM, or planted: judged below either way
+        } catch (IOException | RuntimeException e) {
             return false;
         }
-        // private to the user: what is read from here ends up inside the JDK's ProcessBuilder
-        directory.setReadable(false, false);
-        directory.setWritable(false, false);
-        directory.setExecutable(false, false);
-        return directory.setReadable(true, true) & directory.setWritable(true, true) & directory.setExecutable(true, true);
+        String untrusted = untrusted(directory);
+        if (untrusted != null) {
+            debug("rewrite cache " + directory + " not used: " + untrusted);
+        }
+        return untrusted == null;
     }
 
-    static File defaultDirectory() {
+    static Path defaultDirectory() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         if (xdg != null && new File(xdg).isAbsolute()) {
-            return new File(xdg, "reap-agent");
+            return Paths.get(xdg, "reap-agent");
         }
         String home = System.getProperty("user.home");
         if (home == null || home.isEmpty() || "?".equals(home)) {
             return null;
         }
-        return new File(new File(home, ".cache"), "reap-agent");
+        return Paths.get(home, ".cache", "reap-agent");
+    }
+
+    private static void debug(String message) {
+        if (Log.debugEnabled()) {
+            Loggers.get(RewriteCache.class).debug(message);
+        }
     }
 }

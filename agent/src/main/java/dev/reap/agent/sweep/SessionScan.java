@@ -1,5 +1,6 @@
 package dev.reap.agent.sweep;
 
+import dev.reap.agent.proc.Namespace;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
@@ -12,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One pass over {@code /proc}: every process of the current user that carries a session tag,
- * grouped by the session that owns it, and whether that session's JVM is alive (its PID still
- * names a process with the session's start time). Entries that vanish or turn unreadable
- * mid-scan are skipped; other users' processes are never listed.
+ * One pass over {@code /proc}: every process of the current user that carries a well-formed
+ * session tag, grouped by the session that owns it, and the verdict on each session (see
+ * {@link #judge}). Entries that vanish or turn unreadable mid-scan are skipped; other users'
+ * processes, and processes whose tag is malformed, are never listed.
  *
  * <p>It reads one file per process, the environment (some 16 us each on a 2-core VM); only
  * tagged processes cost more (their stat, owner and command line), and for a sweep only those of
@@ -25,6 +26,7 @@ public final class SessionScan {
     private final Map<String, List<TaggedProcess>> byOwner = new LinkedHashMap<>();
     private final Map<Long, ProcStat> stats = new HashMap<>();
     private final long[] pids;
+    private final String view = Namespace.current();
     private int scanned;
     private ProcessTable table;
 
@@ -50,25 +52,18 @@ public final class SessionScan {
                 continue;
             }
             scan.scanned++;
-            String tag = ProcFs.environmentVariable(pid, Session.TAG);
-            if (tag == null || tag.isEmpty()) {
-                continue;
-            }
-            if (deadOnly && scan.alive(TaggedProcess.ownerOf(tag))) {
+            List<String> chain = Session.chainOf(ProcFs.environmentVariable(pid, Session.TAG));
+            if (chain == null || deadOnly && scan.judge(chain.get(chain.size() - 1)) != Verdict.DEAD) {
                 continue;
             }
             ProcStat stat = scan.stat(pid);
-            if (stat == null || stat.exited() || !sameUser(mine, ProcFs.userIds(pid))) {
+            if (stat == null || stat.exited() || !ProcFs.sameUser(mine, ProcFs.userIds(pid))) {
                 continue;
             }
-            TaggedProcess p = new TaggedProcess(stat, tag, ProcFs.commandLine(pid));
+            TaggedProcess p = new TaggedProcess(stat, chain, ProcFs.commandLine(pid));
             scan.byOwner.computeIfAbsent(p.owner(), k -> new ArrayList<>()).add(p);
         }
         return scan;
-    }
-
-    private static boolean sameUser(long[] mine, long[] theirs) {
-        return mine != null && theirs != null && theirs[0] == mine[1] && theirs[1] == mine[1];
     }
 
     private ProcStat stat(long pid) {
@@ -80,15 +75,69 @@ public final class SessionScan {
         return byOwner;
     }
 
-    /** True when the session's JVM is alive: its PID names a live process with its start time. */
-    public boolean alive(String sessionId) {
-        Session session = Session.parse(sessionId);
-        if (session == null) {
-            // not a session id this agent wrote: never judge it dead
-            return true;
+    /** What can be known of a session's JVM from here; only {@link #DEAD} lets anyone touch its processes. */
+    public enum Verdict {
+        LIVE("live"),
+        /** Its PID names no process, or one that started later: the JVM is gone. */
+        DEAD("DEAD"),
+        /** Its PID and start time are another PID or time namespace's (a container's), or another boot's. */
+        OTHER_NAMESPACE("other namespace"),
+        /** Not to be judged: an id without a namespace, or one no JVM can have had (forged). */
+        UNKNOWN("unknown");
+
+        private final String label;
+
+        Verdict(String label) {
+            this.label = label;
         }
-        ProcStat stat = stat(session.pid());
-        return stat != null && !stat.exited() && stat.startTicks() == session.startTime();
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /**
+     * The verdict on a session. It is judged only by a process of the same view
+     * ({@link Namespace}); PID 1 outlives everything in its namespace, so a session naming it is
+     * alive or forged; and a PID now held by a process that started before the session's start
+     * time cannot have been reused: the id is forged.
+     */
+    public Verdict judge(String sessionId) {
+        Session session = Session.parse(sessionId);
+        if (session == null || session.view() == null || view == null) {
+            return Verdict.UNKNOWN;
+        }
+        if (!session.view().equals(view)) {
+            return Verdict.OTHER_NAMESPACE;
+        }
+        ProcStat holder = stat(session.pid());
+        if (holder == null || holder.exited()) {
+            return session.pid() == 1 ? Verdict.UNKNOWN : Verdict.DEAD;
+        }
+        if (holder.startTicks() == session.startTime()) {
+            return Verdict.LIVE;
+        }
+        return holder.startTicks() > session.startTime() && session.pid() != 1 ? Verdict.DEAD : Verdict.UNKNOWN;
+    }
+
+    /** True unless the session is known to be dead. */
+    public boolean alive(String sessionId) {
+        return judge(sessionId) != Verdict.DEAD;
+    }
+
+    /**
+     * True when {@code p} is what its dead owner left: it started after the session did (a real
+     * tag is only inherited from the session's JVM) and, when the session's PID is taken again, no
+     * later than the process that took it. Anything else carries a copied or forged tag.
+     */
+    public boolean leftover(TaggedProcess p) {
+        Session session = Session.parse(p.owner());
+        if (session == null || judge(p.owner()) != Verdict.DEAD || p.startTicks() < session.startTime()) {
+            return false;
+        }
+        ProcStat holder = stat(session.pid());
+        return holder == null || holder.exited() || p.startTicks() <= holder.startTicks();
     }
 
     /** The whole process table (read on first use: the orphan heuristic and {@code ps} need it). */

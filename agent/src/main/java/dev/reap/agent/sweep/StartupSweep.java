@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.report.Reaping;
+import org.slf4j.Logger;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -16,6 +17,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class StartupSweep implements Runnable {
     static final long DELAY_MILLIS = 1_000;
+    /** Loaded by the sweep's thread, not at start-up. */
+    private static final class Logs {
+        static final Logger LOG = Loggers.get(StartupSweep.class);
+    }
 
     private final Config config;
 
@@ -52,13 +57,15 @@ public final class StartupSweep implements Runnable {
             if (!waitedOutTheStartUp() || !ProcFs.available()) {
                 return;
             }
-            Reaping reaping = new Reaping(Sweep.leftovers(SessionScan.deadSessions(ProcFs.self().pid()), null), config);
+            SessionScan scan = SessionScan.deadSessions(ProcFs.self().pid());
+            Reaping reaping = new Reaping(Sweep.leftovers(scan, null), config);
+            Logs.LOG.debug("start-up sweep: {} processes scanned, {} left by dead sessions", scan.scanned(), reaping.targets().size());
             if (reaping.targets().isEmpty()) {
                 return;
             }
             reaping.reap(config, null, "start-up sweep of dead sessions: ", "start-up sweep: ", null, "sweep");
         } catch (Throwable t) {
-            Loggers.get(StartupSweep.class).warn("start-up sweep failed", t);
+            Logs.LOG.warn("start-up sweep failed", t);
         }
     }
 }

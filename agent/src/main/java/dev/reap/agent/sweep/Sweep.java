@@ -29,11 +29,13 @@ public final class Sweep {
         List<Target> targets = new ArrayList<>();
         for (Map.Entry<String, List<TaggedProcess>> e : scan.byOwner().entrySet()) {
             String owner = e.getKey();
-            if (onlySession != null && !onlySession.equals(owner) || scan.alive(owner)) {
+            if (onlySession != null && !onlySession.equals(owner)) {
                 continue;
             }
             for (TaggedProcess p : e.getValue()) {
-                targets.add(Target.proc(p.pid(), p.startTicks(), p.commandLine(), Origin.leftoverOf(owner)));
+                if (scan.leftover(p)) {
+                    targets.add(Target.proc(p.pid(), p.startTicks(), p.commandLine(), Origin.leftoverOf(owner)));
+                }
             }
         }
         return targets;
@@ -55,13 +57,13 @@ public final class Sweep {
             String commandLine = ProcFs.commandLine(stat.pid());
             Path cwd = ProcFs.workingDirectory(stat.pid());
             long[] ids = ProcFs.userIds(stat.pid());
-            if (commandLine == null || cwd == null || ids == null || mine == null
-                    || ids[0] != mine[1] || ids[1] != mine[1]
+            if (commandLine == null || cwd == null || !ProcFs.sameUser(mine, ids)
                     || !cwd.normalize().startsWith(root) || !match.matcher(commandLine).find()) {
                 continue;
             }
-            String tag = ProcFs.environmentVariable(stat.pid(), Session.TAG);
-            if (tag != null && !tag.isEmpty() && scan.alive(TaggedProcess.ownerOf(tag))) {
+            // a tagged process is its session's; an orphan only when that session is known dead
+            List<String> chain = Session.chainOf(ProcFs.environmentVariable(stat.pid(), Session.TAG));
+            if (chain != null && scan.alive(chain.get(chain.size() - 1))) {
                 continue;
             }
             targets.add(Target.proc(stat.pid(), stat.startTicks(), commandLine, Origin.orphan()));

@@ -1,9 +1,7 @@
 package dev.reap.agent.sweep;
 
 import dev.reap.agent.proc.ProcStat;
-import dev.reap.agent.session.Session;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** A process carrying a session tag: its chain of sessions, the innermost (its owner) last. */
@@ -12,9 +10,9 @@ public final class TaggedProcess {
     private final List<String> chain;
     private final String commandLine;
 
-    TaggedProcess(ProcStat stat, String tag, String commandLine) {
+    TaggedProcess(ProcStat stat, List<String> chain, String commandLine) {
         this.stat = stat;
-        this.chain = Arrays.asList(tag.split(Session.SEPARATOR));
+        this.chain = chain;
         this.commandLine = commandLine;
     }
 
@@ -32,11 +30,6 @@ public final class TaggedProcess {
      * Outer sessions in the chain are that JVM's ancestors.
      */
     public String owner() { return chain.get(chain.size() - 1); }
-
-    /** The owning session of a {@value Session#TAG} value: its last id. */
-    static String ownerOf(String tag) {
-        return tag.substring(tag.lastIndexOf(Session.SEPARATOR) + 1);
-    }
 
     public String commandLine() { return commandLine; }
 }

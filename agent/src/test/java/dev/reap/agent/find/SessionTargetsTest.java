@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a session reaps, found in the real process table. */
 class SessionTargetsTest {
-    private static final Session SELF = Session.parse(ProcFs.self().pid() + "-" + ProcFs.self().startTicks());
+    private static final Session SELF = Session.current(java.util.Map.of());
 
     @Test
     void aRecordedProcessAndItsDescendantsAreFound() throws Exception {
@@ -52,7 +52,7 @@ class SessionTargetsTest {
     void aProcessTaggedWithTheSessionIsFoundWithoutBeingRecorded() throws Exception {
         try (Children children = new Children()) {
             ProcessBuilder tagged = new ProcessBuilder("sleep", "600");
-            tagged.environment().put(Session.TAG, "0-0" + Session.SEPARATOR + SELF.id());
+            tagged.environment().put(Session.TAG, "1-1" + Session.SEPARATOR + SELF.id());
             Process p = OwnSpawns.start(tagged);
             children.started().add(p);
             ProcessBuilder other = new ProcessBuilder("sleep", "600");
@@ -65,6 +65,27 @@ class SessionTargetsTest {
             List<Long> found = pids(SessionTargets.collect(SELF, List.of()));
 
             assertThat(found).contains(p.pid()).doesNotContain(stranger.pid());
+        }
+    }
+
+    @Test
+    void aProcessOfAnotherUserCarryingTheSessionsTagIsNeverATarget() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcFs.ownUserIds()[1] == 0 && new java.io.File("/usr/bin/setpriv").canExecute(),
+                "needs root and setpriv to start a process as another user");
+        try (Children children = new Children()) {
+            ProcessBuilder copied = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                    "--clear-groups", "sleep", "600");
+            copied.environment().put(Session.TAG, SELF.chain());
+            Process nobody = OwnSpawns.start(copied);
+            children.started().add(nobody);
+            Children.await(Duration.ofSeconds(5), () -> "sleep 600".equals(ProcFs.commandLine(nobody.pid())));
+
+            List<Long> found = pids(SessionTargets.collect(SELF, List.of()));
+
+            assertThat(found).as("another user's process with a copied tag").doesNotContain(nobody.pid());
+            assertThat(pids(SessionTargets.collect(SELF, List.of(Root.recorded(nobody.pid(),
+                    ProcFs.stat(nobody.pid()).startTicks(), Origin.recorded(nobody.pid()), Origin.descendantOf(nobody.pid()))))))
+                    .as("but a recorded child is ours whatever user it runs as").contains(nobody.pid());
         }
     }
 

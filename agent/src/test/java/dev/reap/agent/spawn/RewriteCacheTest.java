@@ -1,5 +1,7 @@
 package dev.reap.agent.spawn;
 
+import dev.reap.agent.proc.ProcFs;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The on-disk cache of rewrites: read back when whole, recomputed when not, pruned of old entries. */
 class RewriteCacheTest {
     private static final byte[] ORIGINAL = "the JDK's ProcessBuilder".getBytes(StandardCharsets.UTF_8);
+
+    private static final long UID = ProcFs.ownUserIds()[1];
 
     @TempDir
     Path dir;
@@ -29,10 +34,10 @@ class RewriteCacheTest {
 
     @Test
     void aRewriteIsComputedOnceAndThenReadBackPerVariant() throws IOException {
-        RewriteCache cache = new RewriteCache(dir.toFile(), "stamp", compute);
+        RewriteCache cache = cacheIn(dir);
 
         Rewrite first = cache.rewrite(ORIGINAL, true);
-        Rewrite again = new RewriteCache(dir.toFile(), "stamp", compute).rewrite(ORIGINAL, true);
+        Rewrite again = cacheIn(dir).rewrite(ORIGINAL, true);
         Rewrite separate = cache.rewrite(ORIGINAL, false);
 
         assertThat(computed).hasValue(2);
@@ -45,9 +50,9 @@ class RewriteCacheTest {
 
     @Test
     void aTornEntryIsRecomputedNeverUsed() throws IOException {
-        RewriteCache cache = new RewriteCache(dir.toFile(), "stamp", compute);
+        RewriteCache cache = cacheIn(dir);
         cache.rewrite(ORIGINAL, false);
-        File entry = cache.entryFor(ORIGINAL, false);
+        File entry = cache.entryFor(ORIGINAL, false).toFile();
         try (RandomAccessFile f = new RandomAccessFile(entry, "rw")) {
             f.setLength(f.length() - 3);
         }
@@ -70,11 +75,90 @@ class RewriteCacheTest {
         assertThat(old.setLastModified(longAgo)).isTrue();
         assertThat(foreign.setLastModified(longAgo)).isTrue();
 
-        new RewriteCache(dir.toFile(), "stamp", compute).rewrite(ORIGINAL, true);
+        cacheIn(dir).rewrite(ORIGINAL, true);
 
         assertThat(old).doesNotExist();
         assertThat(recent).exists();
         assertThat(foreign).exists();
+    }
+
+    @Test
+    void aDirectoryOthersCanWriteIsNeitherReadNorWritten() throws IOException {
+        cacheIn(dir).rewrite(ORIGINAL, true);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        cacheIn(dir).rewrite(ORIGINAL, true);
+        cacheIn(dir).rewrite(ORIGINAL, false);
+
+        assertThat(computed).as("the entry written while it was private is not read").hasValue(3);
+        assertThat(dir.toFile().list()).as("and nothing is written").hasSize(1);
+    }
+
+    @Test
+    void aDirectoryUnderOneOthersCanWriteIsNotUsed() throws IOException {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Path cache = Files.createDirectory(open.resolve("reap-agent"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        cacheIn(cache).rewrite(ORIGINAL, true);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        cacheIn(cache).rewrite(ORIGINAL, true);
+
+        assertThat(computed).as("whoever can write above it can swap it").hasValue(2);
+        Files.setAttribute(open, "unix:mode", 01777);
+        cacheIn(cache).rewrite(ORIGINAL, true);
+        assertThat(computed).as("unless the directory above is sticky, as /tmp is").hasValue(2);
+    }
+
+    @Test
+    void anEntryThatIsALinkOrOthersCanWriteIsNotRead() throws IOException {
+        RewriteCache cache = cacheIn(dir);
+        cache.rewrite(ORIGINAL, true);
+        Path entry = cache.entryFor(ORIGINAL, true);
+        Path elsewhere = Files.move(entry, dir.resolve("elsewhere"));
+        Files.createSymbolicLink(entry, elsewhere);
+
+        cacheIn(dir).rewrite(ORIGINAL, true);
+        assertThat(computed).as("through a link").hasValue(2);
+
+        Files.delete(entry);
+        Files.move(elsewhere, entry);
+        Files.setPosixFilePermissions(entry, PosixFilePermissions.fromString("rw-rw-rw-"));
+        cacheIn(dir).rewrite(ORIGINAL, true);
+        assertThat(computed).as("writable by others").hasValue(3);
+    }
+
+    @Test
+    void anotherUsersDirectoryOrEntryIsNotUsed() throws IOException {
+        Assumptions.assumeTrue(UID == 0, "needs root to give files to another user");
+        RewriteCache cache = cacheIn(dir);
+        cache.rewrite(ORIGINAL, true);
+        Path entry = cache.entryFor(ORIGINAL, true);
+        Files.setAttribute(entry, "unix:uid", 65534);
+        cacheIn(dir).rewrite(ORIGINAL, true);
+        assertThat(computed).as("an entry of another user").hasValue(2);
+
+        Files.setAttribute(entry, "unix:uid", 0);
+        Files.setAttribute(dir, "unix:uid", 65534);
+        cacheIn(dir).rewrite(ORIGINAL, true);
+        assertThat(computed).as("a directory of another user").hasValue(3);
+        Files.setAttribute(dir, "unix:uid", 0);
+    }
+
+    @Test
+    void aMissingDirectoryIsMadePrivate() throws IOException {
+        Path cache = dir.resolve("cache").resolve("reap-agent");
+        cacheIn(cache).rewrite(ORIGINAL, true);
+        cacheIn(cache).rewrite(ORIGINAL, true);
+
+        assertThat(computed).hasValue(1);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.resolve(
+                cacheIn(cache).entryFor(ORIGINAL, true).getFileName())))).isEqualTo("rw-------");
+    }
+
+    private RewriteCache cacheIn(Path directory) {
+        return new RewriteCache(directory, UID, "stamp", compute);
     }
 
     private static byte[] bytes(String text) {

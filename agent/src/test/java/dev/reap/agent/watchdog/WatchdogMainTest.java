@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The watchdog's reading of its host's events, against real children of this JVM. */
 class WatchdogMainTest {
-    private static final Session SELF = Session.parse(ProcFs.self().pid() + "-" + ProcFs.self().startTicks());
+    private static final Session SELF = Session.current(java.util.Map.of());
 
     @Test
     void aGoodbyeEndsTheStreamCleanly() throws Exception {
