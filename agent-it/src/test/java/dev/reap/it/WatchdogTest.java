@@ -88,6 +88,35 @@ class WatchdogTest extends HostTest {
         assertThat(host.stderr()).doesNotContain("watchdog");
     }
 
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void aWatchdogKilledOnItsOwnIsReplacedAndTheNewOneCoversTheHostsDeath(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("grace=2s").start(ZooHost.class, "wait", dir.toString(),
+                "recorder", "grandchild", "daemon");
+        Zoo zoo = Zoo.ready(host, dir, List.of("recorder", "grandchild", "daemon"));
+        long first = awaitWatchdog(host);
+
+        ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+
+        String warning = "[reap] warning: the watchdog (pid " + first + ") ended on its own (exit status 137, signal 9);"
+                + " started a new one, told of the ";
+        assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains(warning)))
+                .as("one warning line; stderr:%n%s", host.stderr()).isTrue();
+        assertThat(host.stderr()).containsPattern("told of the [1-9]\\d* process(es)? it covered: pid \\d+\\n");
+        long second = awaitWatchdog(host);
+        assertThat(second).isNotEqualTo(first);
+
+        host.send("go");
+        host.signal("KILL");
+        host.awaitExit(Duration.ofSeconds(30));
+
+        zoo.allEndWithin(Duration.ofSeconds(5));
+        zoo.sigintCameFirst();
+        assertThat(eventually(Duration.ofSeconds(5), () -> host.stderr().contains(
+                "[reap] watchdog: JVM " + host.pid() + " ended without its shutdown hooks; reaped ")))
+                .as("the new watchdog's summary; stderr:%n%s", host.stderr()).isTrue();
+    }
+
     private Host start(Jdk jdk, String death, String options) throws Exception {
         Host.Builder builder = host(jdk).agent(options);
         if (death.equals("group-SIGINT")) {

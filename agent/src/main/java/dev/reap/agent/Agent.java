@@ -5,9 +5,11 @@ import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.config.LogLevel;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.spawn.SpawnHook;
 import dev.reap.agent.sweep.StartupSweep;
 
+import java.io.File;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -49,6 +51,14 @@ public final class Agent {
     }
 
     private static void start(String options, Instrumentation instrumentation, boolean atJvmStart) {
+        String missing = Privileged.missingPermission();
+        if (missing != null) {
+            // the host starts, without the agent: its policy decides, not us
+            Log.line("error: the agent is off: a SecurityManager is installed and the agent's jar lacks " + missing
+                    + "; to run it, grant it in the policy: grant codeBase \"file:" + jarPath()
+                    + "\" { permission java.security.AllPermission; };");
+            return;
+        }
         ConfigLoader loader;
         Config config;
         synchronized (Agent.class) {
@@ -105,6 +115,16 @@ public final class Agent {
     /** The configuration of the agent running in this JVM, or null when none is (or it is disabled). */
     public static Config runningConfig() {
         return running;
+    }
+
+    /** The agent jar's path, or a placeholder where even that is denied. */
+    private static String jarPath() {
+        try {
+            File jar = AgentJar.location();
+            return jar == null ? "/path/to/reap-agent.jar" : jar.getPath();
+        } catch (SecurityException e) {
+            return "/path/to/reap-agent.jar";
+        }
     }
 
     /** The agent's version, from its jar's manifest. */

@@ -5,6 +5,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
+import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
@@ -16,6 +17,7 @@ import dev.reap.agent.spawn.SpawnHook;
 import dev.reap.agent.spawn.SpawnRecorder;
 import dev.reap.agent.watchdog.Watchdog;
 
+import java.security.PrivilegedAction;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -56,19 +58,61 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
     /** Every spawn's environment, before the child starts: the first one sets the session up. */
     @Override
     public Map<String, String> apply(Map<String, String> environment) {
+        return System.getSecurityManager() == null ? tag(environment) : Privileged.call(new Tagging(environment));
+    }
+
+    /** Every process started. */
+    @Override
+    public void accept(Process process, ProcessBuilder builder) {
+        if (System.getSecurityManager() == null) {
+            record(process, builder);
+        } else {
+            Privileged.call(new Recording(process, builder));
+        }
+    }
+
+    private Map<String, String> tag(Map<String, String> environment) {
         if (!setUp) {
             setUp();
         }
         return tagger.apply(environment);
     }
 
-    /** Every process started. */
-    @Override
-    public void accept(Process process, ProcessBuilder builder) {
+    private void record(Process process, ProcessBuilder builder) {
         if (!setUp) {
             setUp();
         }
         recorder.accept(process, builder);
+    }
+
+    /** The hooks under a SecurityManager: see {@link Privileged}. */
+    private final class Tagging implements PrivilegedAction<Map<String, String>> {
+        private final Map<String, String> environment;
+
+        Tagging(Map<String, String> environment) {
+            this.environment = environment;
+        }
+
+        @Override
+        public Map<String, String> run() {
+            return tag(environment);
+        }
+    }
+
+    private final class Recording implements PrivilegedAction<Void> {
+        private final Process process;
+        private final ProcessBuilder builder;
+
+        Recording(Process process, ProcessBuilder builder) {
+            this.process = process;
+            this.builder = builder;
+        }
+
+        @Override
+        public Void run() {
+            record(process, builder);
+            return null;
+        }
     }
 
     private synchronized void setUp() {

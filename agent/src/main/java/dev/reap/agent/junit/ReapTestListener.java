@@ -1,5 +1,6 @@
 package dev.reap.agent.junit;
 
+import dev.reap.agent.proc.Privileged;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
@@ -17,37 +18,47 @@ import org.junit.platform.launcher.TestPlan;
  * class path), it does nothing.
  */
 public final class ReapTestListener implements TestExecutionListener {
-    private final TestScopes scopes = TestScopes.get();
+    // JUnit's code is on the stack of every call: the agent's work runs with its own permissions (see Privileged)
+    private final TestScopes scopes = Privileged.call(TestScopes::get);
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
         if (scopes != null) {
-            scopes.runStarted();
+            Privileged.call(() -> {
+                scopes.runStarted();
+                return null;
+            });
         }
     }
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
         if (scopes != null) {
-            scopes.runFinished();
+            Privileged.call(() -> {
+                scopes.runFinished();
+                return null;
+            });
         }
     }
 
     @Override
     public void executionStarted(TestIdentifier identifier) {
-        if (scopes == null) {
-            return;
-        }
-        String name = nameOf(identifier);
+        String name = scopes == null ? null : nameOf(identifier);
         if (name != null) {
-            scopes.started(identifier.getUniqueId(), identifier.getParentId().orElse(null), name);
+            Privileged.call(() -> {
+                scopes.started(identifier.getUniqueId(), identifier.getParentId().orElse(null), name);
+                return null;
+            });
         }
     }
 
     @Override
     public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
         if (scopes != null) {
-            scopes.finished(identifier.getUniqueId());
+            Privileged.call(() -> {
+                scopes.finished(identifier.getUniqueId());
+                return null;
+            });
         }
     }
 

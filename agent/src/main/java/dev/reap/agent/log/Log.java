@@ -21,9 +21,18 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Log {
     private static volatile LogLevel threshold = LogLevel.INFO;
-    private static final OutputStream STDERR = new FileOutputStream(FileDescriptor.err);
+    private static final OutputStream STDERR = stderr();
 
     private Log() {
+    }
+
+    /** File descriptor 2; {@code System.err} where a SecurityManager denies the agent the descriptor. */
+    private static OutputStream stderr() {
+        try {
+            return new FileOutputStream(FileDescriptor.err);
+        } catch (SecurityException e) {
+            return System.err;
+        }
     }
 
     public static void setLevel(LogLevel level) {

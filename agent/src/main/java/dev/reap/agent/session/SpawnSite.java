@@ -16,6 +16,7 @@ public final class SpawnSite {
     private static final String RECORDER = "dev.reap.agent.spawn.SpawnRecorder";
     private static final String RUNTIME = "dev.reap.agent.AgentRuntime";
     private static final String SELF = "dev.reap.agent.session.SpawnSite";
+    private static final String PRIVILEGED = "dev.reap.agent.proc.Privileged";
 
     private final Throwable capture;
     private final String fixed;
@@ -69,12 +70,13 @@ public final class SpawnSite {
 
     /**
      * The JDK's frames, and the agent's: during a spawn those are only the runtime's hook, the
-     * recorder and this class (the bridge lives in {@code java.lang}), named exactly so that user
+     * recorder and this class (the bridge lives in {@code java.lang}; under a SecurityManager the
+     * hook runs in a nested class of the runtime, through {@code Privileged}), named exactly so that user
      * code in a package that happens to share the agent's prefix still counts as the user's.
      */
     static boolean isInternal(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
                 || className.startsWith("com.sun.") || className.equals(RECORDER) || className.equals(RUNTIME)
-                || className.equals(SELF);
+                || className.startsWith(RUNTIME + "$") || className.equals(PRIVILEGED) || className.equals(SELF);
     }
 }

@@ -37,6 +37,12 @@ import java.util.function.Supplier;
  * and starting a {@code kill} process at exit, while a hundred children die at once, was most of
  * the reap's time.
  *
+ * <p>A sidecar that ends while the host lives (killed on its own, chosen by the OOM killer) is
+ * replaced at once, told everything the lost one had been told, with one warning line: the host
+ * keeps the children it reported (pruned as they exit) and the lines of adopted processes. A
+ * guard thread waits for each sidecar's end. Three sidecars in a row that die within
+ * {@value #QUICK_DEATH_MILLIS} ms of their start are not replaced again: the watchdog is lost.
+ *
  * <p>Protocol, one line each, host to watchdog: a PID (the sidecar reads its start time from
  * {@code /proc} itself, and only while the PID is still the host's child), a PID and the start
  * time the host read (a process adopted at attach), or {@value WatchdogMain#GOODBYE}. The JDK
@@ -46,6 +52,9 @@ import java.util.function.Supplier;
 public final class Watchdog {
     /** How long a child must live before the sidecar hears of it. */
     static final long LASTING_MILLIS = 200;
+    /** A sidecar that dies this soon after its start, three times in a row, is not started again. */
+    static final long QUICK_DEATH_MILLIS = 2_000;
+    private static final int MAX_QUICK_DEATHS = 3; // "the third time" in the warning
 
     private final Session session;
     private final Supplier<Config> exitConfig;
@@ -54,9 +63,21 @@ public final class Watchdog {
     private final List<Long> recentNanos = new ArrayList<>();
     /** Lines for processes adopted at attach, to be sent at once; guarded by this. */
     private final List<String> adoptedLines = new ArrayList<>();
+    /** What the sidecar has been told, for a replacement: children (pruned as they exit) and adopted lines; guarded by this. */
+    private final List<Process> reported = new ArrayList<>();
+    private final List<String> adoptedReported = new ArrayList<>();
+    private int pruneReportedAt = 64;
     private Thread reporter;
     private boolean released;
     private boolean lost;
+    /** The host has begun its exit: a sidecar that ends now is not replaced (the exit hook is reaping). */
+    private boolean exiting;
+    /** Set by the guard when the sidecar ended while the host lives: the reporter starts a new one. */
+    private String replacing;
+    private int quickDeaths;
+    /** Why the sidecar was ended by the host (it stopped reading), for the guard's warning. */
+    private String stoppedReading;
+    private long launchedNanos;
     private Process process;
     private OutputStream events;
     private SignalShell shell;
@@ -112,6 +133,7 @@ public final class Watchdog {
      * the exit hook for CPU); one already running stays until {@link #release()}.
      */
     public synchronized void hostExiting() {
+        exiting = true;
         recent.clear();
         recentNanos.clear();
         adoptedLines.clear();
@@ -167,34 +189,60 @@ public final class Watchdog {
             while (true) {
                 List<String> lasting = new ArrayList<>();
                 long sleepNanos;
+                String replaced;
                 synchronized (this) {
-                    while (recent.isEmpty() && adoptedLines.isEmpty() && !released && !lost) {
+                    while (recent.isEmpty() && adoptedLines.isEmpty() && replacing == null && !released && !lost) {
                         wait();
                     }
                     if (released || lost) {
                         return;
                     }
+                    replaced = replacing;
+                    replacing = null;
+                    if (replaced != null) {
+                        // everything the lost sidecar had been told, before anything new
+                        for (Process child : reported) {
+                            if (child.isAlive()) {
+                                lasting.add(Long.toString(child.pid()));
+                            }
+                        }
+                        lasting.addAll(adoptedReported);
+                    }
+                    int told = lasting.size();
+                    adoptedReported.addAll(adoptedLines);
                     lasting.addAll(adoptedLines);
                     adoptedLines.clear();
                     sleepNanos = takeLasting(lasting);
+                    if (replaced != null) {
+                        replaced += "; started a new one, told of the " + told + (told == 1 ? " process" : " processes")
+                                + " it covered: pid ";
+                    }
                 }
-                if (!lasting.isEmpty()) {
+                if (!lasting.isEmpty() || replaced != null) {
                     boolean launching = process == null;
                     if (launching && !launch()) {
                         return;
                     }
                     synchronized (this) {
+                        if (replaced != null && process != null) {
+                            Loggers.get(Watchdog.class).warn(replaced + process.pid());
+                        }
                         for (int i = 0; i < lasting.size() && process != null; i++) {
                             send(lasting.get(i));
                         }
                     }
-                    if (launching) {
+                    if (launching && replaced == null) {
                         // after the sidecar has heard of the children: their cover comes first
                         ExitWarmup.warm();
                     }
                 }
                 if (sleepNanos > 0) {
-                    Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
+                    synchronized (this) {
+                        // until the youngest child has lasted, or a lost sidecar is to be replaced
+                        if (replacing == null && !released) {
+                            wait(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
+                        }
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -219,6 +267,7 @@ public final class Watchdog {
                 times.remove();
             } else if (age >= window) {
                 lasting.add(Long.toString(child.pid()));
+                remember(child);
                 it.remove();
                 times.remove();
             } else if (wait == 0) {
@@ -226,6 +275,62 @@ public final class Watchdog {
             }
         }
         return wait;
+    }
+
+    /** Keeps a reported child for a replacement sidecar; exited ones go whenever the list has doubled. Guarded by this. */
+    private void remember(Process child) {
+        reported.add(child);
+        if (reported.size() >= pruneReportedAt) {
+            for (Iterator<Process> it = reported.iterator(); it.hasNext(); ) {
+                if (!it.next().isAlive()) {
+                    it.remove();
+                }
+            }
+            pruneReportedAt = Math.max(64, 2 * reported.size());
+        }
+    }
+
+    /** Waits for one sidecar's end; if the host still lives and wants it, has it replaced. */
+    private final class Guard implements Runnable {
+        private final Process sidecar;
+
+        Guard(Process sidecar) {
+            this.sidecar = sidecar;
+        }
+
+        @Override
+        public void run() {
+            int status;
+            try {
+                status = sidecar.waitFor();
+            } catch (InterruptedException e) {
+                return;
+            }
+            ended(sidecar, status);
+        }
+    }
+
+    private synchronized void ended(Process sidecar, int status) {
+        if (process != sidecar || released) {
+            return;
+        }
+        String what = "the watchdog (pid " + sidecar.pid() + ") " + (stoppedReading != null ? stoppedReading
+                : "ended on its own (exit status " + status + (status > 128 ? ", signal " + (status - 128) : "") + ")");
+        stoppedReading = null;
+        process = null;
+        events = null;
+        if (exiting) {
+            // the exit hook is reaping; a new sidecar would only compete with it
+            return;
+        }
+        quickDeaths = System.nanoTime() - launchedNanos < QUICK_DEATH_MILLIS * 1_000_000 ? quickDeaths + 1 : 0;
+        if (quickDeaths >= MAX_QUICK_DEATHS) {
+            lost(what + ", for the third time in a row within " + QUICK_DEATH_MILLIS + " ms of its start");
+            notifyAll();
+            return;
+        }
+        replacing = what;
+        notifyAll();
     }
 
     /** Starts the sidecar and the signal shell; false when the sidecar could not be started. */
@@ -246,7 +351,11 @@ public final class Watchdog {
                 failure = "it could not start (" + e.getMessage() + ")";
             }
         }
-        SignalShell startedShell = started == null ? null : SignalShell.start();
+        boolean haveShell;
+        synchronized (this) {
+            haveShell = shell != null;
+        }
+        SignalShell startedShell = started == null || haveShell ? null : SignalShell.start();
         synchronized (this) {
             if (released) {
                 // the host is already past its exit hook
@@ -264,19 +373,36 @@ public final class Watchdog {
             }
             process = started;
             events = started.getOutputStream();
-            shell = startedShell;
+            if (startedShell != null) {
+                shell = startedShell;
+            }
+            launchedNanos = System.nanoTime();
+            Thread guard = new Thread(new Guard(started), "reap-agent-watchdog-guard");
+            guard.setDaemon(true);
+            guard.start();
             debug("watchdog started: pid " + started.pid());
             return true;
         }
     }
 
-    /** One line to the watchdog; a watchdog that stopped reading is lost, never the host's problem. */
+    /**
+     * One line to the watchdog. A watchdog that stopped reading is ended, and its guard has it
+     * replaced: the replacement is told all that this one was. Never the host's problem.
+     */
     private void send(String line) {
+        if (events == null) {
+            return;
+        }
         try {
             events.write((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
             events.flush();
         } catch (IOException e) {
-            lost("it stopped reading (" + e.getMessage() + ")");
+            events = null;
+            // the JDK closes the pipe once it has seen the sidecar exit: then its guard says how it ended
+            if (process.isAlive()) {
+                stoppedReading = "stopped reading (" + e.getMessage() + ")";
+                process.destroyForcibly();
+            }
         }
     }
 
@@ -292,6 +418,8 @@ public final class Watchdog {
         recent.clear();
         recentNanos.clear();
         adoptedLines.clear();
+        reported.clear();
+        adoptedReported.clear();
     }
 
     private static void debug(String message) {

@@ -1,0 +1,49 @@
+package dev.reap.agent.proc;
+
+import java.security.AccessControlException;
+import java.security.AccessController;
+import java.security.AllPermission;
+import java.security.PrivilegedAction;
+
+/**
+ * The agent's work, done with the agent's own permissions. Under a SecurityManager (JDK 17 to 23)
+ * the host's code on the stack (its spawn, JUnit calling the listener) may lack what the agent
+ * needs ({@code /proc}, processes, threads, a shutdown hook), and a thread the agent starts there
+ * would inherit those limits for good. Inside {@code doPrivileged} only the agent jar's own grant
+ * counts. Without a SecurityManager (always on JDK 24 and later) it is a plain call.
+ */
+public final class Privileged {
+    private Privileged() {
+    }
+
+    public static <T> T call(PrivilegedAction<T> action) {
+        return System.getSecurityManager() == null ? action.run() : AccessController.doPrivileged(action);
+    }
+
+    /**
+     * Null when the agent may do its work here; else the permission its jar lacks under the
+     * installed SecurityManager. It needs them all: it watches, signals and starts processes,
+     * reads {@code /proc} and files, and hooks the JDK.
+     */
+    public static String missingPermission() {
+        if (System.getSecurityManager() == null) {
+            return null;
+        }
+        try {
+            AccessController.doPrivileged(new Check());
+            return null;
+        } catch (AccessControlException e) {
+            return e.getPermission() == null ? e.getMessage() : e.getPermission().getClass().getName();
+        } catch (SecurityException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static final class Check implements PrivilegedAction<Void> {
+        @Override
+        public Void run() {
+            AccessController.checkPermission(new AllPermission());
+            return null;
+        }
+    }
+}
