@@ -1,11 +1,14 @@
 package dev.reap.bench;
 
+import dev.reap.agent.proc.Namespace;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.session.Session;
 import dev.reap.agent.sweep.SessionScan;
 import dev.reap.agent.sweep.Sweep;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The start-up sweep's scan of {@code /proc} with some thousands of live processes: it starts N
@@ -26,7 +29,11 @@ public final class SweepBench {
         int processes = Integer.parseInt(args[0]);
         int rounds = Integer.parseInt(args[1]);
         long self = ProcFs.self().pid();
-        String session = self + "-" + ProcFs.self().startTicks();
+        String session = Session.current(Map.of()).id();
+        // a session whose JVM is gone: its PID names nobody now
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String dead = gone.pid() + "-" + ProcFs.self().startTicks() + "-" + Namespace.current();
         List<Process> started = new ArrayList<>();
         try {
             for (int i = 0; i < processes; i++) {
@@ -34,8 +41,7 @@ public final class SweepBench {
                 if (i % 20 == 0) {
                     builder.environment().put("REAP_AGENT_SESSIONS", session);
                 } else if (i % 20 == 1) {
-                    // PID 1 did not start at tick 1: a dead session
-                    builder.environment().put("REAP_AGENT_SESSIONS", "1-1");
+                    builder.environment().put("REAP_AGENT_SESSIONS", dead);
                 }
                 started.add(builder.start());
             }

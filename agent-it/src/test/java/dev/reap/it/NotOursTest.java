@@ -81,6 +81,67 @@ class NotOursTest extends HostTest {
                 .as("its own JVM ends it; stderr:%n%s", inner.stderr()).isTrue();
     }
 
+    /**
+     * {@code unshare --pid --fork} without {@code --mount-proc}: the JVM's {@code /proc} numbers
+     * processes as the outer namespace does, not as the JDK's PIDs. The agent then acts only on
+     * the children it holds a {@link Process} for, never on a PID read there.
+     */
+    @Test
+    void aJvmWhoseProcIsAnOuterNamespacesSignalsOnlyItsOwnChildren() throws Exception {
+        assumeRootCan("unshare", "--pid", "--fork", "true");
+        Host host = host(Jdk.current()).agent("grace=300ms").wrappedIn("unshare", "--pid", "--fork")
+                .start(ZooHost.class, "return", dir.toString(), "plain", "grandchild", "daemon");
+        host.linesUntil("ready", Duration.ofSeconds(30));
+        long sleep = markedSleep();
+        long ticks = Proc.startTicks(sleep);
+
+        host.send("go");
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+
+        try {
+            assertThat(eventually(Duration.ofSeconds(5), () -> !Proc.alive(sleep, ticks)))
+                    .as("its own child ends; stderr:%n%s", host.stderr()).isTrue();
+            assertThat(host.stderr()).as("no PID read from that /proc was signalled")
+                    .doesNotContain("could not send").doesNotContain("survived");
+        } finally {
+            // what left the tree is out of its reach there (README, Limits): the test ends it
+            Proc.withEnvironment(MARK, mark).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
+    /** Where {@code hidepid} hides root's JVM from another user, that user's sweep cannot tell it from a dead one. */
+    @Test
+    void aSessionWhoseJvmIsHiddenByHidepidIsNeverJudgedDead() throws Exception {
+        assumeRootCan("unshare", "--mount", "sh", "-c", "mount -t proc -o hidepid=2 proc /proc");
+        Host host = host(Jdk.current()).agent().start(ZooHost.class, "return", dir.toString(), "plain");
+        Zoo zoo = Zoo.ready(host, dir, List.of("plain"));
+        long[] theirs = asNobody(host.sessionId());
+        Path open = Files.createTempDirectory("reap-it-jar");
+        Path jar = Files.copy(Host.AGENT_JAR, open.resolve("reap-agent.jar"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try {
+            ProcessBuilder sweep = new ProcessBuilder("unshare", "--mount", "sh", "-c",
+                    "mount -t proc -o hidepid=2 proc /proc && exec /usr/bin/setpriv --reuid=65534 --regid=65534"
+                            + " --clear-groups \"$0\" -jar \"$1\" sweep --json", Jdk.current().java(), jar.toString())
+                    .redirectErrorStream(true);
+            sweep.environment().put(MARK, mark);
+            sweep.environment().remove("JAVA_TOOL_OPTIONS");
+            Process p = sweep.start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(out).as("the hidden user's sweep").doesNotContain("\"pid\": " + theirs[0] + ",");
+            assertThat(Proc.alive(theirs[0], theirs[1])).as("a live session's process; sweep said:%n%s", out).isTrue();
+        } finally {
+            Files.delete(jar);
+            Files.delete(open);
+        }
+        host.send("go");
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        zoo.allEndWithin(Duration.ofSeconds(5));
+    }
+
     @Test
     void anotherUsersProcessWithACopiedTagOutlivesTheExitHook() throws Exception {
         Host host = host(Jdk.current()).agent().start(ZooHost.class, "return", dir.toString(), "plain");

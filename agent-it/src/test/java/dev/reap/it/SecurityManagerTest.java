@@ -85,19 +85,37 @@ class SecurityManagerTest extends HostTest {
         return args.toArray(new String[0]);
     }
 
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void aSecurityManagerInstalledAfterTheFirstSpawnChangesNothing(int major) throws Exception {
+        Host host = underPolicy(major, true, "allow").start(dev.reap.it.hosts.LateSecurityManagerHost.class);
+        Zoo zoo = Zoo.ready(host, dir, List.of("plain", "plain@2"));
+        awaitWatchdog(host);
+        host.send("go");
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).as("stderr:%n%s", host.stderr()).isZero();
+
+        zoo.allEndWithin(Duration.ofSeconds(5));
+        assertThat(host.stderr()).contains("[reap] reaped 2 processes").doesNotContain("AccessControlException");
+    }
+
+    private Host.Builder underPolicy(int major, boolean grantAgent) throws Exception {
+        return underPolicy(major, grantAgent, "");
+    }
+
     /**
      * A host under the default SecurityManager, with a policy granting its own classes only what
      * they need (files and processes, reading properties), and the agent's jar everything when asked.
      */
-    private Host.Builder underPolicy(int major, boolean grantAgent) throws Exception {
+    private Host.Builder underPolicy(int major, boolean grantAgent, String manager) throws Exception {
         Assumptions.assumeTrue(major < 24, "JDK " + major + " cannot enable a SecurityManager");
         Path hosts = Paths.get(System.getProperty("it.hosts", "target/test-classes")).toAbsolutePath();
         String policy = "grant codeBase \"file:" + hosts + "/-\" {\n"
                 + "  permission java.io.FilePermission \"<<ALL FILES>>\", \"read,write,execute,delete\";\n"
-                + "  permission java.util.PropertyPermission \"*\", \"read\";\n};\n"
+                + "  permission java.util.PropertyPermission \"*\", \"read\";\n"
+                + "  permission java.lang.RuntimePermission \"setSecurityManager\";\n};\n"
                 + (grantAgent ? "grant codeBase \"file:" + Host.AGENT_JAR + "\" { permission java.security.AllPermission; };\n" : "");
         Path file = Files.write(dir.resolve("java.policy"), policy.getBytes(StandardCharsets.UTF_8));
-        return host(Jdk.require(major)).agent().jvmOption("-Djava.security.manager")
+        return host(Jdk.require(major)).agent().jvmOption("-Djava.security.manager" + (manager.isEmpty() ? "" : "=" + manager))
                 .jvmOption("-Djava.security.policy==" + file);
     }
 }

@@ -73,16 +73,25 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
 
     private Map<String, String> tag(Map<String, String> environment) {
         if (!setUp) {
-            setUp();
+            Privileged.always(new SetUp());
         }
         return tagger.apply(environment);
     }
 
     private void record(Process process, ProcessBuilder builder) {
         if (!setUp) {
-            setUp();
+            Privileged.always(new SetUp());
         }
         recorder.accept(process, builder);
+    }
+
+    /** The set-up makes the exit hook's thread: with the agent's permissions, not the spawning code's. */
+    private final class SetUp implements PrivilegedAction<Void> {
+        @Override
+        public Void run() {
+            setUp();
+            return null;
+        }
     }
 
     /** The hooks under a SecurityManager: see {@link Privileged}. */
@@ -146,7 +155,7 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
         if (!ours) {
             return -1;
         }
-        setUp();
+        Privileged.always(new SetUp());
         List<Adopted> adopted = registry.adopt(Adoption.ofThisJvm());
         if (watchdog != null) {
             watchdog.adopted(adopted);

@@ -61,6 +61,10 @@ public final class Adoption {
 
     private static List<Adopted> fromHandles() {
         List<Adopted> found = new ArrayList<>();
+        if (ProcFs.showsAnotherPidNamespace()) {
+            // the JDK's descendants() reads that /proc, whose PIDs are not this namespace's
+            return found;
+        }
         long self = ProcessHandle.current().pid();
         ProcessHandle.current().descendants().forEach(handle -> {
             ProcessHandle.Info info = handle.info();

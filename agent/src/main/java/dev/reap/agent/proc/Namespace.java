@@ -29,7 +29,7 @@ public final class Namespace {
     }
 
     private static String name() {
-        if (!ProcFs.available() || !procShowsOwnPidNamespace()) {
+        if (!ProcFs.available()) {
             return null;
         }
         String pid = link("/proc/self/ns/pid", false);
@@ -39,26 +39,6 @@ public final class Namespace {
             return null;
         }
         return digest(pid + " " + time + " " + (boot == null ? "?" : new String(boot, StandardCharsets.ISO_8859_1).trim()));
-    }
-
-    /**
-     * True unless {@code NSpid} in {@code /proc/self/status} lists more than one PID: its first is
-     * the PID in the namespace of whoever mounted this {@code /proc}, its last the process's own.
-     * A kernel without the line (before 4.1) has the same namespace for both as far as it can show.
-     */
-    private static boolean procShowsOwnPidNamespace() {
-        byte[] status = ProcFs.read("/proc/self/status", 2048);
-        if (status == null) {
-            return false;
-        }
-        String text = new String(status, StandardCharsets.ISO_8859_1);
-        int at = text.indexOf("\nNSpid:");
-        if (at < 0) {
-            return true;
-        }
-        int end = text.indexOf('\n', at + 1);
-        String pids = text.substring(at + 7, end < 0 ? text.length() : end).trim();
-        return pids.indexOf('\t') < 0 && pids.indexOf(' ') < 0;
     }
 
     /** The target of a namespace link ({@code pid:[4026531836]}); "none" when it may be absent and is. */

@@ -21,6 +21,15 @@ public final class Privileged {
     }
 
     /**
+     * For what makes threads or hooks that outlive the call: a thread keeps the permissions of the
+     * code that made it, so one made on the host's stack would fail once the host installs a
+     * SecurityManager later ({@code -Djava.security.manager=allow}). Privileged even without one.
+     */
+    public static <T> T always(PrivilegedAction<T> action) {
+        return AccessController.doPrivileged(action);
+    }
+
+    /**
      * Null when the agent may do its work here; else the permission its jar lacks under the
      * installed SecurityManager. It needs them all: it watches, signals and starts processes,
      * reads {@code /proc} and files, and hooks the JDK.

@@ -12,14 +12,83 @@ import java.io.File;
  * entry that vanishes or turns unreadable mid-read gives null (or "absent"), never an exception.
  */
 public final class ProcFs {
-    private static final boolean AVAILABLE = new File("/proc/self/stat").canRead();
+    private static final boolean READABLE = new File("/proc/self/stat").canRead();
+    /**
+     * True when {@code /proc} numbers processes in another PID namespace than this process's own
+     * ({@code unshare --pid} without {@code --mount-proc}): its PIDs are not the ones the JDK
+     * gives this process's children, so nothing read there may be acted on.
+     */
+    private static final boolean FOREIGN = READABLE && !showsOwnPidNamespace();
+    private static final boolean AVAILABLE = READABLE && !FOREIGN;
 
     private ProcFs() {
     }
 
-    /** True on Linux with {@code /proc} mounted. */
+    /** True on Linux with {@code /proc} mounted, numbering processes as this process's own namespace does. */
     public static boolean available() {
         return AVAILABLE;
+    }
+
+    /**
+     * True when a {@code /proc} is there but numbers processes in an outer PID namespace: then even
+     * the JDK's {@code ProcessHandle.descendants()}, which reads it, names strangers.
+     */
+    public static boolean showsAnotherPidNamespace() {
+        return FOREIGN;
+    }
+
+    /**
+     * True unless {@code NSpid} in {@code /proc/self/status} lists more than one PID: its first is
+     * the PID in the namespace of whoever mounted this {@code /proc}, its last the process's own.
+     * A kernel without the line (before 4.1) has the same namespace for both as far as it can show.
+     */
+    private static boolean showsOwnPidNamespace() {
+        byte[] status = read("/proc/self/status", 2048);
+        if (status == null) {
+            return false;
+        }
+        String text = new String(status, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("\nNSpid:");
+        if (at < 0) {
+            return true;
+        }
+        int end = text.indexOf('\n', at + 1);
+        String pids = text.substring(at + 7, end < 0 ? text.length() : end).trim();
+        return pids.indexOf('\t') < 0 && pids.indexOf(' ') < 0;
+    }
+
+    /**
+     * True when this process may see every process in its {@code /proc}: root, or a {@code /proc}
+     * mounted without {@code hidepid}. Where others' processes are hidden, a PID that cannot be
+     * read may still be alive.
+     */
+    public static boolean seesEveryProcess() {
+        long[] ids = ownUserIds();
+        if (ids != null && ids[1] == 0) {
+            return true;
+        }
+        byte[] mounts = read("/proc/self/mountinfo", 1 << 16);
+        if (mounts == null) {
+            return false;
+        }
+        for (String line : new String(mounts, StandardCharsets.ISO_8859_1).split("\n")) {
+            String[] fields = line.split(" ");
+            int dash = java.util.Arrays.asList(fields).indexOf("-");
+            if (fields.length > 4 && "/proc".equals(fields[4]) && dash > 0 && fields.length > dash + 3
+                    && "proc".equals(fields[dash + 1])) {
+                for (String option : fields[dash + 3].split(",")) {
+                    if (option.startsWith("hidepid=") && !option.equals("hidepid=0") && !option.equals("hidepid=off")) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** True when {@code /proc/<pid>} exists, readable or not. */
+    public static boolean exists(long pid) {
+        return new File("/proc/" + pid).exists();
     }
 
     public static ProcStat stat(long pid) {

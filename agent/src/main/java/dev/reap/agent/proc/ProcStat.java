@@ -99,6 +99,22 @@ public final class ProcStat {
         return value;
     }
 
+    /** The digits of text[from, to) as a number, -1 when they are not digits (or more than 18). */
+    public static long parseLong(CharSequence text, int from, int to) {
+        if (from < 0 || from >= to || to - from > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
     @Override
     public String toString() {
         return "pid " + pid + " (ppid " + parentPid + ", state " + state + ", start " + startTicks + ")";

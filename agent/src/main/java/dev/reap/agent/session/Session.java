@@ -92,18 +92,7 @@ public final class Session {
 
     /** The decimal number in {@code text[from, to)}, or -1 (also for a leading zero, which no PID or time is written with). */
     private static long digits(String text, int from, int to) {
-        if (from >= to || to - from > 18 || to - from > 1 && text.charAt(from) == '0') {
-            return -1;
-        }
-        long n = 0;
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
+        return to - from > 1 && from >= 0 && text.charAt(from) == '0' ? -1 : ProcStat.parseLong(text, from, to);
     }
 
     private static boolean isView(String text) {

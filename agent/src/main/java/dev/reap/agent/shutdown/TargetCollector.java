@@ -80,6 +80,10 @@ public final class TargetCollector {
         }
         for (Child child : children) {
             found.putIfAbsent(child.pid(), Target.child(child.process(), -1, child.commandLine(), Origin.child(child)));
+            if (ProcFs.showsAnotherPidNamespace()) {
+                // the JDK finds descendants through that /proc: they would be strangers' PIDs
+                continue;
+            }
             child.process().descendants().forEach(d -> {
                 Optional<String> line = d.info().commandLine();
                 found.putIfAbsent(d.pid(), Target.handle(d, line.orElse(null), Origin.descendantOf(child)));

@@ -7,7 +7,7 @@ import dev.reap.agent.proc.ProcFs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
-import java.io.FileInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -36,10 +36,12 @@ import java.util.zip.CRC32;
  * <p>What is read from here becomes the JDK's {@code ProcessBuilder}, so only the user's own
  * files are trusted: the directory ({@code $XDG_CACHE_HOME/reap-agent} or
  * {@code ~/.cache/reap-agent}, made 0700) must be a directory, not a link, owned by the JVM's
- * effective user and writable by nobody else; every directory above it owned by that user or
- * root and writable by nobody else unless sticky (as {@code /tmp}), so that none can be swapped;
- * an entry a regular file of that user writable by nobody else. Anything else is neither read nor
- * written: the rewrite is computed (about 25 ms), and {@code reap.log=debug} says why.
+ * effective user and writable by nobody else; everything on its path as given (checked without
+ * following links), and on the real path of any link there, owned by that user or root and
+ * writable by nobody else unless sticky (as {@code /tmp}), so that none can be swapped; an entry
+ * a regular file of that user writable by nobody else, opened without following a link. Anything
+ * else is neither read nor written, and no directory is made below it: the rewrite is computed
+ * (about 25 ms), and {@code reap.log=debug} says why.
  */
 public final class RewriteCache implements RewriteSource {
     private static final int MAGIC = 0x52454150; // "REAP"
@@ -53,6 +55,7 @@ public final class RewriteCache implements RewriteSource {
     private static final int TYPE = 0170000;
     private static final int DIRECTORY = 0040000;
     private static final int REGULAR = 0100000;
+    private static final int LINK = 0120000;
     private static final int STICKY = 01000;
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
     /** What {@link #untrusted} says of a directory that does not exist yet: it may be made. */
@@ -110,41 +113,76 @@ public final class RewriteCache implements RewriteSource {
 
     /**
      * Null when the directory may be trusted (see the class comment), {@link #ABSENT} when it does
-     * not exist yet, else why not.
+     * not exist yet below a trusted directory (it may be made), else why not. Every directory on
+     * the path as given is checked without following links; a link on it must be root's or this
+     * user's, and so must everything on the path it leads to: whoever could change any of them
+     * could swap the entries after they were checked.
      */
     String untrusted(Path dir) {
-        Map<String, Object> attributes;
-        try {
-            attributes = Files.readAttributes(dir, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return ABSENT;
-        } catch (IOException | RuntimeException e) {
-            return "unreadable (" + e + ")";
+        Path absolute = dir.toAbsolutePath();
+        if (!absolute.equals(absolute.normalize())) {
+            return "its path has . or .. in it";
         }
-        String own = ownedAndPrivate(attributes, DIRECTORY);
-        if (own != null) {
-            return own;
-        }
-        Path above;
-        try {
-            above = dir.toAbsolutePath().getParent().toRealPath();
-        } catch (IOException | RuntimeException e) {
-            return "its parent is unreadable (" + e + ")";
-        }
-        for (Path p = above; p != null; p = p.getParent()) {
+        Path at = absolute.getRoot();
+        for (int i = 0; i < absolute.getNameCount(); i++) {
+            at = at.resolve(absolute.getName(i));
+            Map<String, Object> attributes;
             try {
-                Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode");
-                int mode = (Integer) a.get("mode");
-                int owner = (Integer) a.get("uid");
-                if (owner != 0 && owner != uid) {
-                    return p + " above it is owned by uid " + owner;
-                }
-                if ((mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
-                    return p + " above it is writable by others (mode " + Integer.toOctalString(mode & 07777) + ")";
+                attributes = Files.readAttributes(at, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return ABSENT;
+            } catch (IOException | RuntimeException e) {
+                return at + " is unreadable (" + e + ")";
+            }
+            boolean last = i == absolute.getNameCount() - 1;
+            String why = last ? ownedAndPrivate(attributes, DIRECTORY) : safeAbove(attributes, false);
+            if (why == null && !last && ((Integer) attributes.get("mode") & TYPE) == LINK) {
+                why = linkTarget(at);
+            }
+            if (why != null) {
+                return last ? why : at + " on its path: " + why;
+            }
+        }
+        return null;
+    }
+
+    /** Null when everything on the real path a link leads to is root's or this user's and writable by nobody else. */
+    private String linkTarget(Path link) {
+        Path real;
+        try {
+            real = link.toRealPath();
+        } catch (IOException | RuntimeException e) {
+            return "a link that cannot be followed (" + e + ")";
+        }
+        for (Path p = real; p != null; p = p.getParent()) {
+            try {
+                String why = safeAbove(Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS), true);
+                if (why != null) {
+                    return "a link to " + real + ", where " + p + " is " + why;
                 }
             } catch (IOException | RuntimeException e) {
-                return p + " above it is unreadable (" + e + ")";
+                return "a link to " + real + ", where " + p + " is unreadable (" + e + ")";
             }
+        }
+        return null;
+    }
+
+    /**
+     * Null for what may stand above the cache: a directory (or, on the path as given, a link) of
+     * root or this user, which others cannot write unless it is sticky (as {@code /tmp}).
+     */
+    private String safeAbove(Map<String, Object> attributes, boolean real) {
+        int mode = (Integer) attributes.get("mode");
+        int owner = (Integer) attributes.get("uid");
+        int type = mode & TYPE;
+        if (type != DIRECTORY && (real || type != LINK)) {
+            return "not a directory";
+        }
+        if (owner != 0 && owner != uid) {
+            return "owned by uid " + owner;
+        }
+        if (type == DIRECTORY && (mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
+            return "writable by others (mode " + Integer.toOctalString(mode & 07777) + ")";
         }
         return null;
     }
@@ -180,7 +218,7 @@ public final class RewriteCache implements RewriteSource {
         }
         // the directory is this user's alone: nobody else can swap the entry between the check and here
         byte[] all;
-        try (FileInputStream in = new FileInputStream(entry.toFile())) {
+        try (InputStream in = Files.newInputStream(entry, LinkOption.NOFOLLOW_LINKS)) {
             all = in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             return null;
@@ -277,7 +315,11 @@ public final class RewriteCache implements RewriteSource {
         }
     }
 
-    /** Makes the directory, private to the user, and says whether it may now be trusted. */
+    /**
+     * Makes the directory, private to the user, and says whether it may now be trusted. Called only
+     * when {@link #untrusted} found the part of its path that exists trusted: nothing is made below
+     * a directory someone else could change.
+     */
     private boolean created() {
         try {
             Files.createDirectories(directory.toAbsolutePath().getParent());

@@ -27,6 +27,7 @@ public final class SessionScan {
     private final Map<Long, ProcStat> stats = new HashMap<>();
     private final long[] pids;
     private final String view = Namespace.current();
+    private Boolean seesEveryProcess;
     private int scanned;
     private ProcessTable table;
 
@@ -99,7 +100,8 @@ public final class SessionScan {
 
     /**
      * The verdict on a session. It is judged only by a process of the same view
-     * ({@link Namespace}); PID 1 outlives everything in its namespace, so a session naming it is
+     * ({@link Namespace}); a PID that cannot be read, or is missing where {@code hidepid} hides
+     * other users' processes, may still be alive; PID 1 outlives everything in its namespace, so a session naming it is
      * alive or forged; and a PID now held by a process that started before the session's start
      * time cannot have been reused: the id is forged.
      */
@@ -112,6 +114,10 @@ public final class SessionScan {
             return Verdict.OTHER_NAMESPACE;
         }
         ProcStat holder = stat(session.pid());
+        if (holder == null && (ProcFs.exists(session.pid()) || !seesEveryProcess())) {
+            // unreadable, or perhaps hidden (hidepid): not the same as gone
+            return Verdict.UNKNOWN;
+        }
         if (holder == null || holder.exited()) {
             return session.pid() == 1 ? Verdict.UNKNOWN : Verdict.DEAD;
         }
@@ -119,6 +125,13 @@ public final class SessionScan {
             return Verdict.LIVE;
         }
         return holder.startTicks() > session.startTime() && session.pid() != 1 ? Verdict.DEAD : Verdict.UNKNOWN;
+    }
+
+    private boolean seesEveryProcess() {
+        if (seesEveryProcess == null) {
+            seesEveryProcess = ProcFs.seesEveryProcess();
+        }
+        return seesEveryProcess;
     }
 
     /** True unless the session is known to be dead. */

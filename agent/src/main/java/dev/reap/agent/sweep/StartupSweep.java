@@ -3,6 +3,7 @@ package dev.reap.agent.sweep;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.report.Reaping;
 import org.slf4j.Logger;
 
@@ -57,7 +58,12 @@ public final class StartupSweep implements Runnable {
             if (!waitedOutTheStartUp() || !ProcFs.available()) {
                 return;
             }
-            SessionScan scan = SessionScan.deadSessions(ProcFs.self().pid());
+            ProcStat self = ProcFs.self();
+            if (self == null) {
+                // unreadable after all (a SecurityManager installed since start-up, say)
+                return;
+            }
+            SessionScan scan = SessionScan.deadSessions(self.pid());
             Reaping reaping = new Reaping(Sweep.leftovers(scan, null), config);
             Logs.LOG.debug("start-up sweep: {} processes scanned, {} left by dead sessions", scan.scanned(), reaping.targets().size());
             if (reaping.targets().isEmpty()) {

@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Session;
@@ -13,6 +14,7 @@ import dev.reap.agent.spawn.OwnSpawns;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedAction;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -121,11 +123,19 @@ public final class Watchdog {
         }
     }
 
-    /** Guarded by this. */
+    /** Guarded by this. Made with the agent's permissions: it is started on the host's stack (see {@link Privileged#always}). */
     private void startReporter() {
-        reporter = new Thread(new Reporter(), "reap-agent-watchdog");
-        reporter.setDaemon(true);
-        reporter.start();
+        reporter = Privileged.always(new StartReporter());
+    }
+
+    private final class StartReporter implements PrivilegedAction<Thread> {
+        @Override
+        public Thread run() {
+            Thread thread = new Thread(new Reporter(), "reap-agent-watchdog");
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.session.Session;
 
@@ -76,13 +77,13 @@ public final class WatchdogMain {
             }
             int space = indexOf(line, ' ');
             if (space < 0) {
-                long pid = parseNumber(line, 0, line.length());
+                long pid = ProcStat.parseLong(line, 0, line.length());
                 if (pid > 0) {
                     watched.add(pid);
                 }
             } else {
-                long pid = parseNumber(line, 0, space);
-                long startTicks = parseNumber(line, space + 1, line.length());
+                long pid = ProcStat.parseLong(line, 0, space);
+                long startTicks = ProcStat.parseLong(line, space + 1, line.length());
                 if (pid > 0 && startTicks >= 0) {
                     watched.addAdopted(pid, startTicks);
                 }
@@ -99,21 +100,5 @@ public final class WatchdogMain {
             }
         }
         return -1;
-    }
-
-    /** The decimal number in {@code text[from, to)}, or -1. */
-    private static long parseNumber(CharSequence text, int from, int to) {
-        if (to <= from || to - from > 18) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 }

@@ -146,6 +146,37 @@ class RewriteCacheTest {
     }
 
     @Test
+    void aLinkOnThePathThroughADirectoryOfAnotherUserIsNotFollowedNorMadeBelow() throws IOException {
+        Assumptions.assumeTrue(UID == 0, "needs root to give files to another user");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        Path sensitive = Files.createDirectory(dir.resolve("sensitive"));
+        Path link = Files.createSymbolicLink(theirs.resolve("x"), sensitive);
+        Files.setAttribute(theirs, "unix:uid", 65534);
+        Files.setAttribute(link, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+
+        cacheIn(link.resolve("made").resolve("reap-agent")).rewrite(ORIGINAL, true);
+        cacheIn(link.resolve("made").resolve("reap-agent")).rewrite(ORIGINAL, true);
+
+        assertThat(computed).as("never read").hasValue(2);
+        assertThat(sensitive.toFile().list()).as("nothing made through their link").isEmpty();
+        Files.setAttribute(theirs, "unix:uid", 0);
+    }
+
+    @Test
+    void aLinkOnThePathIsFollowedOnlyWhereItsTargetIsSafeToo() throws IOException {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path mine = Files.createSymbolicLink(dir.resolve("mine"), open);
+        cacheIn(mine.resolve("reap-agent")).rewrite(ORIGINAL, true);
+        assertThat(open.toFile().list()).as("nothing made where others can write").isEmpty();
+
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwx------"));
+        cacheIn(mine.resolve("reap-agent")).rewrite(ORIGINAL, true);
+        cacheIn(mine.resolve("reap-agent")).rewrite(ORIGINAL, true);
+        assertThat(computed).as("a link of ours to a private directory is fine").hasValue(2);
+    }
+
+    @Test
     void aMissingDirectoryIsMadePrivate() throws IOException {
         Path cache = dir.resolve("cache").resolve("reap-agent");
         cacheIn(cache).rewrite(ORIGINAL, true);
