@@ -7,7 +7,7 @@ import dev.reap.agent.proc.ProcFs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.File;
-import java.io.InputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ import java.util.zip.CRC32;
  * effective user and writable by nobody else; everything on its path as given (checked without
  * following links), and on the real path of any link there, owned by that user or root and
  * writable by nobody else unless sticky (as {@code /tmp}), so that none can be swapped; an entry
- * a regular file of that user writable by nobody else, opened without following a link. Anything
+ * a regular file of that user writable by nobody else. Anything
  * else is neither read nor written, and no directory is made below it: the rewrite is computed
  * (about 25 ms), and {@code reap.log=debug} says why.
  */
@@ -216,9 +216,11 @@ public final class RewriteCache implements RewriteSource {
             debug("rewrite cache entry " + entry + " not used: " + untrusted);
             return null;
         }
-        // the directory is this user's alone: nobody else can swap the entry between the check and here
+        // Everything on the way to it is this user's or root's alone: nobody else can swap the entry
+        // between the check and here. (A channel opened with NOFOLLOW_LINKS would say so twice, for
+        // some 3 ms of classes at every JVM's start.)
         byte[] all;
-        try (InputStream in = Files.newInputStream(entry, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileInputStream in = new FileInputStream(entry.toFile())) {
             all = in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             return null;
