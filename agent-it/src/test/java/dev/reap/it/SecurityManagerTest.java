@@ -98,6 +98,24 @@ class SecurityManagerTest extends HostTest {
         assertThat(host.stderr()).contains("[reap] reaped 2 processes").doesNotContain("AccessControlException");
     }
 
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void aLateSecurityManagerThatDeniesTheAgentGetsOneLineNotAStackTrace(int major) throws Exception {
+        Host host = underPolicy(major, false, "allow").start(dev.reap.it.hosts.LateSecurityManagerHost.class);
+        Zoo zoo = Zoo.ready(host, dir, List.of("plain", "plain@2"));
+        try {
+            assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("[reap] warning: the watchdog is lost: ")))
+                    .as("stderr:%n%s", host.stderr()).isTrue();
+            host.send("go");
+            assertThat(host.awaitExit(Duration.ofSeconds(30))).as("stderr:%n%s", host.stderr()).isZero();
+            assertThat(host.stderr()).contains("grant the agent's jar java.security.AllPermission")
+                    .doesNotContain("Exception in thread").doesNotContain("\tat ");
+        } finally {
+            // denied, the agent could not end them: the test does
+            zoo.alive().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
     private Host.Builder underPolicy(int major, boolean grantAgent) throws Exception {
         return underPolicy(major, grantAgent, "");
     }

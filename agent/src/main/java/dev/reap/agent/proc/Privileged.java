@@ -13,6 +13,8 @@ import java.security.PrivilegedAction;
  * counts. Without a SecurityManager (always on JDK 24 and later) it is a plain call.
  */
 public final class Privileged {
+    /** What to tell a user whose SecurityManager denies the agent. */
+    public static final String GRANT = "grant the agent's jar java.security.AllPermission in the policy";
     private Privileged() {
     }
 

@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.Key;
 import dev.reap.agent.junit.TestScopes;
 import dev.reap.agent.log.Loggers;
+import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Origin;
 import dev.reap.agent.report.Reaping;
@@ -51,7 +52,8 @@ public final class ExitReap implements Runnable {
             }
             reap();
         } catch (Throwable t) {
-            Logs.LOG.warn("reaping at exit failed", t);
+            Logs.LOG.warn(t instanceof SecurityException ? "reaping at exit failed: " + t + "; " + Privileged.GRANT
+                    : "reaping at exit failed", t instanceof SecurityException ? null : t);
         } finally {
             // only now: a hook-less death in the middle of the reap leaves the rest to the watchdog
             if (watchdog != null) {

@@ -37,9 +37,9 @@ import java.util.zip.CRC32;
  * files are trusted: the directory ({@code $XDG_CACHE_HOME/reap-agent} or
  * {@code ~/.cache/reap-agent}, made 0700) must be a directory, not a link, owned by the JVM's
  * effective user and writable by nobody else; everything on its path as given (checked without
- * following links), and on the real path of any link there, owned by that user or root and
+ * following links), and every link on the way, link by link, owned by that user or root and
  * writable by nobody else unless sticky (as {@code /tmp}), so that none can be swapped; an entry
- * a regular file of that user writable by nobody else. Anything
+ * a regular file of that user writable by nobody else, of at most 16 MiB. Anything
  * else is neither read nor written, and no directory is made below it: the rewrite is computed
  * (about 25 ms), and {@code reap.log=debug} says why.
  */
@@ -56,6 +56,9 @@ public final class RewriteCache implements RewriteSource {
     private static final int DIRECTORY = 0040000;
     private static final int REGULAR = 0100000;
     private static final int LINK = 0120000;
+    private static final int MAX_LINKS = 8;
+    /** Far above any real entry (some 20 KB): a larger file is no entry, and is never read whole. */
+    private static final long MAX_ENTRY = 1 << 24;
     private static final int STICKY = 01000;
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
     /** What {@link #untrusted} says of a directory that does not exist yet: it may be made. */
@@ -113,15 +116,19 @@ public final class RewriteCache implements RewriteSource {
 
     /**
      * Null when the directory may be trusted (see the class comment), {@link #ABSENT} when it does
-     * not exist yet below a trusted directory (it may be made), else why not. Every directory on
-     * the path as given is checked without following links; a link on it must be root's or this
-     * user's, and so must everything on the path it leads to: whoever could change any of them
-     * could swap the entries after they were checked.
+     * not exist yet below trusted directories (it may be made), else why not. Every component of
+     * the path as given is checked without following links; a link there must be root's or this
+     * user's, and its target is checked the same way, link by link: whoever could change any of
+     * them could swap the entries after they were checked.
      */
     String untrusted(Path dir) {
-        Path absolute = dir.toAbsolutePath();
+        return walk(dir.toAbsolutePath(), 0, true);
+    }
+
+    /** {@link #untrusted} of {@code absolute}; {@code cache}: its last component is the cache directory itself. */
+    private String walk(Path absolute, int links, boolean cache) {
         if (!absolute.equals(absolute.normalize())) {
-            return "its path has . or .. in it";
+            return absolute + " has . or .. in it";
         }
         Path at = absolute.getRoot();
         for (int i = 0; i < absolute.getNameCount(); i++) {
@@ -130,52 +137,43 @@ public final class RewriteCache implements RewriteSource {
             try {
                 attributes = Files.readAttributes(at, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
-                return ABSENT;
+                return cache ? ABSENT : "a link to " + absolute + ", which does not exist";
             } catch (IOException | RuntimeException e) {
                 return at + " is unreadable (" + e + ")";
             }
-            boolean last = i == absolute.getNameCount() - 1;
-            String why = last ? ownedAndPrivate(attributes, DIRECTORY) : safeAbove(attributes, false);
-            if (why == null && !last && ((Integer) attributes.get("mode") & TYPE) == LINK) {
-                why = linkTarget(at);
-            }
+            boolean leaf = cache && i == absolute.getNameCount() - 1;
+            String why = leaf ? ownedAndPrivate(attributes, DIRECTORY) : safeAbove(attributes);
             if (why != null) {
-                return last ? why : at + " on its path: " + why;
+                return leaf ? why : at + " on its path is " + why;
             }
-        }
-        return null;
-    }
-
-    /** Null when everything on the real path a link leads to is root's or this user's and writable by nobody else. */
-    private String linkTarget(Path link) {
-        Path real;
-        try {
-            real = link.toRealPath();
-        } catch (IOException | RuntimeException e) {
-            return "a link that cannot be followed (" + e + ")";
-        }
-        for (Path p = real; p != null; p = p.getParent()) {
-            try {
-                String why = safeAbove(Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS), true);
-                if (why != null) {
-                    return "a link to " + real + ", where " + p + " is " + why;
+            if (((Integer) attributes.get("mode") & TYPE) == LINK) {
+                if (links >= MAX_LINKS) {
+                    return at + " on its path: more than " + MAX_LINKS + " links";
                 }
-            } catch (IOException | RuntimeException e) {
-                return "a link to " + real + ", where " + p + " is unreadable (" + e + ")";
+                Path target;
+                try {
+                    target = at.getParent().resolve(Files.readSymbolicLink(at));
+                } catch (IOException | RuntimeException e) {
+                    return at + " on its path is an unreadable link (" + e + ")";
+                }
+                why = walk(target, links + 1, false);
+                if (why != null) {
+                    return at + " on its path: " + why;
+                }
             }
         }
         return null;
     }
 
     /**
-     * Null for what may stand above the cache: a directory (or, on the path as given, a link) of
-     * root or this user, which others cannot write unless it is sticky (as {@code /tmp}).
+     * Null for what may stand above the cache: a directory or a link of root or this user, which
+     * others cannot write unless it is sticky (as {@code /tmp}).
      */
-    private String safeAbove(Map<String, Object> attributes, boolean real) {
+    private String safeAbove(Map<String, Object> attributes) {
         int mode = (Integer) attributes.get("mode");
         int owner = (Integer) attributes.get("uid");
         int type = mode & TYPE;
-        if (type != DIRECTORY && (real || type != LINK)) {
+        if (type != DIRECTORY && type != LINK) {
             return "not a directory";
         }
         if (owner != 0 && owner != uid) {
@@ -206,7 +204,11 @@ public final class RewriteCache implements RewriteSource {
     private Rewrite read(Path entry, byte[] original) {
         String untrusted;
         try {
-            untrusted = ownedAndPrivate(Files.readAttributes(entry, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS), REGULAR);
+            Map<String, Object> attributes = Files.readAttributes(entry, "unix:uid,mode,size", LinkOption.NOFOLLOW_LINKS);
+            untrusted = ownedAndPrivate(attributes, REGULAR);
+            if (untrusted == null && (Long) attributes.get("size") > MAX_ENTRY) {
+                untrusted = "larger than any entry (" + attributes.get("size") + " bytes)";
+            }
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) {
@@ -323,19 +325,28 @@ public final class RewriteCache implements RewriteSource {
      * a directory someone else could change.
      */
     private boolean created() {
+        Path absolute = directory.toAbsolutePath();
+        Path at = absolute.getRoot();
         try {
-            Files.createDirectories(directory.toAbsolutePath().getParent());
-            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException e) {
-            // made by a concurrent JVM, or planted: judged below either way
+            // one directory at a time, each judged before anything is made in it: a link planted
+            // where one was missing is never followed (mkdir does not follow a last component)
+            for (int i = 0; i < absolute.getNameCount(); i++) {
+                at = at.resolve(absolute.getName(i));
+                try {
+                    Files.createDirectory(at, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException e) {
+                    // there already (or made by a concurrent JVM): judged below either way
+                }
+                String untrusted = i == absolute.getNameCount() - 1 ? untrusted(at) : walk(at, 0, false);
+                if (untrusted != null) {
+                    debug("rewrite cache " + directory + " not used: " + untrusted);
+                    return false;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             return false;
         }
-        String untrusted = untrusted(directory);
-        if (untrusted != null) {
-            debug("rewrite cache " + directory + " not used: " + untrusted);
-        }
-        return untrusted == null;
+        return true;
     }
 
     static Path defaultDirectory() {

@@ -257,6 +257,11 @@ public final class Watchdog {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // never into the host: a SecurityManager installed since start-up that denies the agent, say
+            synchronized (this) {
+                lost("it failed (" + e + ")" + (e instanceof SecurityException ? "; " + Privileged.GRANT : ""));
+            }
         }
     }
 

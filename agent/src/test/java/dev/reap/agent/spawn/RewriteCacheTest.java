@@ -177,6 +177,39 @@ class RewriteCacheTest {
     }
 
     @Test
+    void everyLinkOnTheWayIsJudgedNotOnlyTheLast() throws IOException {
+        Assumptions.assumeTrue(UID == 0, "needs root to give files to another user");
+        Path sticky = Files.createDirectory(dir.resolve("sticky"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        Path good = Files.createDirectory(dir.resolve("good"));
+        Path theirLink = Files.createSymbolicLink(sticky.resolve("theirs"), good);
+        Files.setAttribute(theirLink, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Path ourLink = Files.createSymbolicLink(dir.resolve("ours"), theirLink);
+        Path cache = Files.createDirectory(good.resolve("reap-agent"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        cacheIn(cache).rewrite(ORIGINAL, true);
+
+        cacheIn(ourLink.resolve("reap-agent")).rewrite(ORIGINAL, true);
+
+        assertThat(computed).as("a link of another user in the middle of the chain: it can be swapped").hasValue(2);
+    }
+
+    @Test
+    void anEntryLargerThanAnyRealOneIsNotReadAndIsReplaced() throws IOException {
+        RewriteCache cache = cacheIn(dir);
+        cache.rewrite(ORIGINAL, true);
+        try (RandomAccessFile f = new RandomAccessFile(cache.entryFor(ORIGINAL, true).toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: past the largest array a JVM can make
+        }
+
+        cacheIn(dir).rewrite(ORIGINAL, true);
+        cacheIn(dir).rewrite(ORIGINAL, true);
+
+        assertThat(computed).as("recomputed once, and the entry written anew").hasValue(2);
+        assertThat(Files.size(cache.entryFor(ORIGINAL, true))).isLessThan(1 << 20);
+    }
+
+    @Test
     void aMissingDirectoryIsMadePrivate() throws IOException {
         Path cache = dir.resolve("cache").resolve("reap-agent");
         cacheIn(cache).rewrite(ORIGINAL, true);
