@@ -14,9 +14,12 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Real Maven builds of the sample projects under {@code src/it}, on a chosen JDK, with the local
- * repository of the build that runs the tests (so they work offline once it is populated, and
- * fetch from Maven Central what they need beyond it). Each build carries the test's mark.
+ * Real Maven builds of the sample projects under {@code src/it}, on a chosen JDK, with a local
+ * repository of their own under {@code target/} (as JaCoCo's invoker tests do): the agent is
+ * installed there, never into the user's repository. The user's repository is offered to them as
+ * a remote one (global settings under {@code target/}, so the user's own settings still apply),
+ * so they copy what it holds and fetch from Maven Central only the rest. Each build carries the
+ * test's mark.
  */
 public final class Maven {
     private static boolean agentInstalled;
@@ -45,6 +48,8 @@ public final class Maven {
         String repo = System.getProperty("it.maven.repo");
         if (repo != null && !repo.isEmpty()) {
             command.add("-Dmaven.repo.local=" + repo);
+            command.add("-gs");
+            command.add(globalSettings(Path.of(repo)).toString());
         }
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
@@ -57,9 +62,29 @@ public final class Maven {
         return builder;
     }
 
+    /** Settings that offer the user's local repository as a remote one, beside Maven Central. */
+    private static synchronized Path globalSettings(Path repo) {
+        Path file = repo.resolveSibling("it-settings.xml");
+        String user = System.getProperty("it.maven.user.repo", "");
+        String repository = user.isEmpty() || !new File(user).isDirectory() ? ""
+                : "<id>user-repository</id><url>" + new File(user).toURI() + "</url>"
+                + "<releases><enabled>true</enabled></releases><snapshots><enabled>false</enabled></snapshots>";
+        String settings = "<settings><profiles><profile><id>user-repository</id>"
+                + (repository.isEmpty() ? "" : "<repositories><repository>" + repository + "</repository></repositories>"
+                + "<pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>")
+                + "</profile></profiles><activeProfiles><activeProfile>user-repository</activeProfile></activeProfiles></settings>\n";
+        try {
+            Files.createDirectories(repo);
+            Files.write(file, settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+    }
+
     /**
-     * Puts the agent jar just built into the local repository as {@code dev.reap:reap-agent} of
-     * this build's version, as {@code mvn install} would: the samples then take it exactly as the
+     * Puts the agent jar just built into the samples' local repository as {@code dev.reap:reap-agent}
+     * of this build's version, as {@code mvn install} would: the samples then take it exactly as the
      * README says, through the dependency plugin's properties goal. Once per test JVM.
      */
     public static synchronized void installAgent(Path dir) throws IOException, InterruptedException {
