@@ -49,7 +49,6 @@ class AgentJarTest {
                         "META-INF/NOTICE",
                         "META-INF/licenses/ASM",
                         "META-INF/LICENSE.txt",
-                        "META-INF/services/dev.reap.agent.shaded.slf4j.spi.SLF4JServiceProvider",
                         "META-INF/services/org.junit.platform.launcher.TestExecutionListener");
         assertThat(entries()).noneMatch(n -> n.endsWith("module-info.class"));
     }
