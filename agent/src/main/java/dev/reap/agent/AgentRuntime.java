@@ -58,6 +58,7 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
     /** Every spawn's environment, before the child starts: the first one sets the session up. */
     @Override
     public Map<String, String> apply(Map<String, String> environment) {
+        // without a SecurityManager no action object (nor its class, on the first spawn) is needed
         return System.getSecurityManager() == null ? tag(environment) : Privileged.call(new Tagging(environment));
     }
 
@@ -72,17 +73,20 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
     }
 
     private Map<String, String> tag(Map<String, String> environment) {
-        if (!setUp) {
-            Privileged.always(new SetUp());
-        }
+        ensureSetUp();
         return tagger.apply(environment);
     }
 
     private void record(Process process, ProcessBuilder builder) {
+        ensureSetUp();
+        recorder.accept(process, builder);
+    }
+
+    /** The first spawn (or the attach) sets the session up. */
+    private void ensureSetUp() {
         if (!setUp) {
             Privileged.always(new SetUp());
         }
-        recorder.accept(process, builder);
     }
 
     /** The set-up makes the exit hook's thread: with the agent's permissions, not the spawning code's. */
@@ -94,7 +98,7 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
         }
     }
 
-    /** The hooks under a SecurityManager: see {@link Privileged}. */
+    /** The hooks, run with the agent's own permissions under a SecurityManager: see {@link Privileged}. */
     private final class Tagging implements PrivilegedAction<Map<String, String>> {
         private final Map<String, String> environment;
 
@@ -155,7 +159,7 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
         if (!ours) {
             return -1;
         }
-        Privileged.always(new SetUp());
+        ensureSetUp();
         List<Adopted> adopted = registry.adopt(Adoption.ofThisJvm());
         if (watchdog != null) {
             watchdog.adopted(adopted);

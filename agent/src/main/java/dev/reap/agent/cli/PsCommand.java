@@ -102,10 +102,11 @@ final class PsCommand {
         boolean firstSession = true;
         for (String id : sessions) {
             Session session = Session.parse(id);
+            SessionScan.Verdict verdict = scan.judge(id);
             json.append(firstSession ? "\n  " : ",\n  ").append("{\"id\": ").append(Report.quote(id))
                     .append(", \"pid\": ").append(session == null ? "null" : Long.toString(session.pid()))
-                    .append(", \"alive\": ").append(alive(scan.judge(id)))
-                    .append(", \"state\": ").append(Report.quote(scan.judge(id).name().toLowerCase(java.util.Locale.ROOT)))
+                    .append(", \"alive\": ").append(alive(verdict))
+                    .append(", \"state\": ").append(Report.quote(verdict.name().toLowerCase(java.util.Locale.ROOT)))
                     .append(", \"watchdog\": ").append(watchdogs.containsKey(id) ? watchdogs.get(id).toString() : "null")
                     .append(", \"processes\": [");
             List<TaggedProcess> processes = scan.byOwner().getOrDefault(id, List.of());

@@ -24,20 +24,14 @@ public final class ReapTestListener implements TestExecutionListener {
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
         if (scopes != null) {
-            Privileged.call(() -> {
-                scopes.runStarted();
-                return null;
-            });
+            Privileged.run(scopes::runStarted);
         }
     }
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
         if (scopes != null) {
-            Privileged.call(() -> {
-                scopes.runFinished();
-                return null;
-            });
+            Privileged.run(scopes::runFinished);
         }
     }
 
@@ -45,20 +39,14 @@ public final class ReapTestListener implements TestExecutionListener {
     public void executionStarted(TestIdentifier identifier) {
         String name = scopes == null ? null : nameOf(identifier);
         if (name != null) {
-            Privileged.call(() -> {
-                scopes.started(identifier.getUniqueId(), identifier.getParentId().orElse(null), name);
-                return null;
-            });
+            Privileged.run(() -> scopes.started(identifier.getUniqueId(), identifier.getParentId().orElse(null), name));
         }
     }
 
     @Override
     public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
         if (scopes != null) {
-            Privileged.call(() -> {
-                scopes.finished(identifier.getUniqueId());
-                return null;
-            });
+            Privileged.run(() -> scopes.finished(identifier.getUniqueId()));
         }
     }
 

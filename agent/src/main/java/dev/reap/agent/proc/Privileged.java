@@ -15,11 +15,30 @@ import java.security.PrivilegedAction;
 public final class Privileged {
     /** What to tell a user whose SecurityManager denies the agent. */
     public static final String GRANT = "grant the agent's jar java.security.AllPermission in the policy";
+
     private Privileged() {
     }
 
     public static <T> T call(PrivilegedAction<T> action) {
         return System.getSecurityManager() == null ? action.run() : AccessController.doPrivileged(action);
+    }
+
+    public static void run(Runnable action) {
+        call(new Running(action));
+    }
+
+    private static final class Running implements PrivilegedAction<Void> {
+        private final Runnable action;
+
+        Running(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public Void run() {
+            action.run();
+            return null;
+        }
     }
 
     /**

@@ -43,18 +43,26 @@ public final class ProcFs {
      * A kernel without the line (before 4.1) has the same namespace for both as far as it can show.
      */
     private static boolean showsOwnPidNamespace() {
-        byte[] status = read("/proc/self/status", 2048);
-        if (status == null) {
-            return false;
+        String pids = statusLine("/proc/self/status", "NSpid");
+        return pids != null && (pids.isEmpty() || pids.indexOf('\t') < 0 && pids.indexOf(' ') < 0);
+    }
+
+    /**
+     * The value of one line of a {@code status} file ({@code Uid}, {@code NSpid}), trimmed; "" when
+     * the file has no such line, null when it cannot be read.
+     */
+    private static String statusLine(String path, String key) {
+        byte[] bytes = read(path, 2048);
+        if (bytes == null) {
+            return null;
         }
-        String text = new String(status, StandardCharsets.ISO_8859_1);
-        int at = text.indexOf("\nNSpid:");
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("\n" + key + ":");
         if (at < 0) {
-            return true;
+            return "";
         }
         int end = text.indexOf('\n', at + 1);
-        String pids = text.substring(at + 7, end < 0 ? text.length() : end).trim();
-        return pids.indexOf('\t') < 0 && pids.indexOf(' ') < 0;
+        return text.substring(at + key.length() + 2, end < 0 ? text.length() : end).trim();
     }
 
     /**
@@ -197,33 +205,16 @@ public final class ProcFs {
     }
 
     private static long[] userIdsIn(String path) {
-        byte[] bytes = read(path, 2048);
-        if (bytes == null) {
+        // "<real>\t<effective>\t<saved>\t<fs>": parsed by hand, no regex on the exit path
+        String uids = statusLine(path, "Uid");
+        if (uids == null || uids.isEmpty()) {
             return null;
         }
-        String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        int at = text.indexOf("\nUid:");
-        if (at < 0) {
-            return null;
-        }
-        // "Uid:\t<real>\t<effective>\t<saved>\t<fs>": parsed by hand, no regex on the exit path
-        long[] ids = new long[2];
-        int from = at + 5;
-        for (int i = 0; i < ids.length; i++) {
-            while (from < bytes.length && (bytes[from] == '\t' || bytes[from] == ' ')) {
-                from++;
-            }
-            int to = from;
-            while (to < bytes.length && bytes[to] >= '0' && bytes[to] <= '9') {
-                to++;
-            }
-            ids[i] = ProcStat.parseLong(bytes, from, to);
-            if (ids[i] < 0) {
-                return null;
-            }
-            from = to;
-        }
-        return ids;
+        int tab = uids.indexOf('\t');
+        int next = tab < 0 ? -1 : uids.indexOf('\t', tab + 1);
+        long real = ProcStat.parseLong(uids, 0, tab);
+        long effective = ProcStat.parseLong(uids, tab + 1, next < 0 ? uids.length() : next);
+        return real < 0 || effective < 0 ? null : new long[] {real, effective};
     }
 
     /**

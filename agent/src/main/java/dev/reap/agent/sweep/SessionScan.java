@@ -25,6 +25,7 @@ import java.util.Map;
 public final class SessionScan {
     private final Map<String, List<TaggedProcess>> byOwner = new LinkedHashMap<>();
     private final Map<Long, ProcStat> stats = new HashMap<>();
+    private final Map<String, Verdict> verdicts = new HashMap<>();
     private final long[] pids;
     private final String view = Namespace.current();
     private Boolean seesEveryProcess;
@@ -106,6 +107,10 @@ public final class SessionScan {
      * time cannot have been reused: the id is forged.
      */
     public Verdict judge(String sessionId) {
+        return verdicts.computeIfAbsent(sessionId, this::verdictOn);
+    }
+
+    private Verdict verdictOn(String sessionId) {
         Session session = Session.parse(sessionId);
         if (session == null || session.view() == null || view == null) {
             return Verdict.UNKNOWN;
