@@ -18,6 +18,7 @@ import java.security.PrivilegedAction;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -57,6 +58,8 @@ public final class Watchdog {
     /** A sidecar that dies this soon after its start, three times in a row, is not started again. */
     static final long QUICK_DEATH_MILLIS = 2_000;
     private static final int MAX_QUICK_DEATHS = 3; // "the third time" in the warning
+    /** How long a broken pipe waits for the JDK to see the sidecar's exit. */
+    private static final long EXIT_SEEN_MILLIS = 200;
 
     private final Session session;
     private final Supplier<Config> exitConfig;
@@ -413,11 +416,17 @@ public final class Watchdog {
             events.flush();
         } catch (IOException e) {
             events = null;
-            // the JDK closes the pipe once it has seen the sidecar exit: then its guard says how it ended
-            if (process.isAlive()) {
-                stoppedReading = "stopped reading (" + e.getMessage() + ")";
-                process.destroyForcibly();
+            // A sidecar killed a moment ago breaks the pipe before the JDK has seen it exit: given
+            // that moment, its guard says how it ended. Only one still running stopped reading.
+            try {
+                if (process.waitFor(EXIT_SEEN_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             }
+            stoppedReading = "stopped reading (" + e.getMessage() + ")";
+            process.destroyForcibly();
         }
     }
 
