@@ -1,6 +1,5 @@
 package dev.reap.bench;
 
-import dev.reap.it.hosts.SpawnOnceHost;
 import dev.reap.it.support.AgentJars;
 
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ public final class StartupBench {
             }
         }
         Path noop = AgentJars.of(NoopAgent.class);
-        String classes = Harness.classesOf(SpawnOnceHost.class).toString();
+        String classes = Harness.classesOf(SpawnOnce.class).toString();
         Path source = Files.createTempDirectory("bench-javac");
         source.toFile().deleteOnExit();
         Path hello = Files.writeString(source.resolve("Hello.java"),
@@ -46,7 +45,7 @@ public final class StartupBench {
         hello.toFile().deleteOnExit();
         for (String home : homes) {
             System.out.printf("%s  spawn once (%d rounds, medians)%n", home, rounds);
-            report(Harness.alternate(variants(home, noop, agents, "-cp", classes, SpawnOnceHost.class.getName()), rounds));
+            report(Harness.alternate(variants(home, noop, agents, "-cp", classes, SpawnOnce.class.getName()), rounds));
             int javacRounds = Math.max(1, rounds / 3);
             System.out.printf("%s  javac, never spawns (%d rounds, medians)%n", home, javacRounds);
             report(Harness.alternate(variants(home, noop, agents, "-m", "jdk.compiler/com.sun.tools.javac.Main",
@@ -64,6 +63,6 @@ public final class StartupBench {
 
     private static void report(Map<String, Double> ms) {
         double noopMs = ms.get("noop-agent");
-        ms.forEach((name, m) -> System.out.printf("  %-14s %7.1f ms  %6.3fx noop%n", name, m, m / noopMs));
+        ms.forEach((name, m) -> System.out.printf("  %-14s %7.1f ms  %6.3fx noop  %+6.1f ms%n", name, m, m / noopMs, m - noopMs));
     }
 }

@@ -3,31 +3,30 @@ package dev.reap.agent;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
-import dev.reap.agent.config.LogLevel;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.log.LogLevel;
 import dev.reap.agent.proc.Privileged;
-import dev.reap.agent.spawn.SpawnHook;
+import dev.reap.agent.scope.TestScopes;
 import dev.reap.agent.sweep.StartupSweep;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The agent's entry, for {@code -javaagent} (premain) and attach (agentmain).
+ * The agent's entry, for {@code -javaagent} (premain) and attach (agentmain), and its only global:
+ * the {@link AgentRuntime} that owns every part.
  *
  * <p>Start-up does only what must happen before {@code main}: validate the configuration (a
- * mistake stops the JVM, like a bad {@code -XX} flag) and hook {@code ProcessBuilder} (loading it
- * if needed, so that no transformer stays registered: see {@link SpawnHook}). Everything else
- * (the session, the registry, the watchdog, the shutdown hook) is set up by {@link AgentRuntime}
- * at the host's first spawn: a JVM that never spawns pays for nothing more. (Setting up on a
+ * mistake stops the JVM, like a bad {@code -XX} flag), hook {@code ProcessBuilder} and start the
+ * sweep. Everything else is set up by the runtime at the host's first spawn. (Setting up on a
  * thread of its own while {@code main} starts was measured: no faster on two cores, where the JIT
  * already uses the other one.) A second load in the same JVM is a no-op.
  */
 public final class Agent {
     /** Guarded by the class: an AtomicBoolean would initialise VarHandles, milliseconds at start-up. */
     private static boolean loaded;
-    /** The configuration of the agent running in this JVM; null when none is (or it is disabled). */
-    private static volatile Config running;
+    /** The agent running in this JVM; null when none is (or it is disabled). */
+    private static volatile AgentRuntime running;
     /**
      * Set in a JVM the agent is loaded into, to its version: how {@code attach} tells that a JVM
      * has it already ({@code jcmd <pid> VM.system_properties} shows it too). Outside
@@ -89,9 +88,9 @@ public final class Agent {
             }
             return;
         }
-        running = config;
-        AgentRuntime runtime = new AgentRuntime(config, loader);
-        SpawnHook.install(instrumentation, runtime);
+        AgentRuntime runtime = new AgentRuntime(config, loader, AgentJar.location());
+        runtime.hook(instrumentation);
+        running = runtime;
         if (config.sweep()) {
             StartupSweep.start(config);
         }
@@ -112,9 +111,13 @@ public final class Agent {
         }
     }
 
-    /** The configuration of the agent running in this JVM, or null when none is (or it is disabled). */
-    public static Config runningConfig() {
-        return running;
+    /**
+     * The JUnit scopes of the agent running in this JVM, for its JUnit listener; null when none is
+     * (the jar merely on a class path, or disabled).
+     */
+    public static TestScopes testScopes() {
+        AgentRuntime runtime = running;
+        return runtime == null ? null : runtime.testScopes();
     }
 
     /** The agent jar's path, or a placeholder where even that is denied. */

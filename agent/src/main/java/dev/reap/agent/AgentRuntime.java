@@ -6,53 +6,54 @@ import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.Privileged;
+import dev.reap.agent.reap.Outcome;
+import dev.reap.agent.scope.TestScopes;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
-import dev.reap.agent.shutdown.ExitKeys;
 import dev.reap.agent.shutdown.ExitReap;
-import dev.reap.agent.spawn.ChildTagger;
 import dev.reap.agent.spawn.RewriteCache;
 import dev.reap.agent.spawn.SpawnHook;
-import dev.reap.agent.spawn.SpawnRecorder;
 import dev.reap.agent.watchdog.Watchdog;
 
+import java.io.File;
+import java.lang.instrument.Instrumentation;
 import java.security.PrivilegedAction;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The agent's session in this JVM, and the two hooks the rewritten {@code ProcessBuilder} calls.
- * The hooks are connected at start-up, when {@code ProcessBuilder} is hooked; the session, the
- * registry, the watchdog and the shutdown hook are set up by the host's first spawn (or at
- * attach): a JVM that never spawns pays for none of them.
+ * The agent in this JVM: the one owner of its parts, and the two hooks the rewritten
+ * {@code ProcessBuilder} calls. It hooks {@code ProcessBuilder} at start-up; the session, the
+ * registry, the recorder, the watchdog and the exit hook are set up by the host's first spawn (or
+ * at attach, or when a JUnit run asks for its test scopes): a JVM that never spawns pays for none
+ * of them. The exit hook is the only shutdown hook: it tells the watchdog the exit has begun, reaps,
+ * then lets the watchdog go.
  */
-final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperator<Map<String, String>>,
-        BiConsumer<Process, ProcessBuilder> {
+final class AgentRuntime implements UnaryOperator<Map<String, String>>, BiConsumer<Process, ProcessBuilder> {
     private final Config config;
-    private final ConfigLoader loader;
-    /** True when this copy of the agent hooked {@code ProcessBuilder}, not another one before it. */
-    private boolean ours;
+    private final ConfigLoader configs;
+    private final File agentJar;
+    private SpawnHook hook;
     private volatile boolean setUp;
+    private Session session;
     private Registry registry;
     private Watchdog watchdog;
-    private Session session;
-    private ChildTagger tagger;
+    private ExitReap exitReap;
     private SpawnRecorder recorder;
+    private TestScopes scopes;
 
-    AgentRuntime(Config config, ConfigLoader loader) {
+    AgentRuntime(Config config, ConfigLoader configs, File agentJar) {
         this.config = config;
-        this.loader = loader;
+        this.configs = configs;
+        this.agentJar = agentJar;
     }
 
-    /** What {@code ProcessBuilder} is connected to: asked for once, when this copy of the agent hooks it. */
-    @Override
-    public synchronized SpawnHook.Connection get() {
-        ours = true;
-        return new SpawnHook.Connection(this, this, RewriteCache.forAgentJar(AgentJar.location()));
+    /** Hooks {@code ProcessBuilder} to this runtime. */
+    void hook(Instrumentation instrumentation) {
+        hook = SpawnHook.install(instrumentation, this, this, RewriteCache.forAgentJar(agentJar));
     }
 
     /** Every spawn's environment, before the child starts: the first one sets the session up. */
@@ -74,27 +75,118 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
 
     private Map<String, String> tag(Map<String, String> environment) {
         ensureSetUp();
-        return tagger.apply(environment);
+        return recorder.tag(environment);
     }
 
     private void record(Process process, ProcessBuilder builder) {
         ensureSetUp();
-        recorder.accept(process, builder);
+        recorder.record(process, builder);
     }
 
-    /** The first spawn (or the attach) sets the session up. */
+    /** The set-up makes the exit hook's thread: with the agent's permissions, not the spawning code's. */
     private void ensureSetUp() {
         if (!setUp) {
             Privileged.always(new SetUp());
         }
     }
 
-    /** The set-up makes the exit hook's thread: with the agent's permissions, not the spawning code's. */
+    private synchronized void setUp() {
+        if (setUp) {
+            return;
+        }
+        session = Session.current(System.getenv());
+        registry = new Registry();
+        exitReap = new ExitReap(registry, session, configs);
+        watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap.preparation()) : null;
+        recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), watchdog);
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(new Exit(), "reap-agent-exit"));
+        } catch (IllegalStateException shuttingDown) {
+            // the host is already exiting (its first spawn came from a shutdown hook): too late for one
+        }
+        setUp = true;
+        if (Log.debugEnabled()) {
+            debug("session " + session.id() + " started (" + config + ")");
+        }
+    }
+
+    /** The JVM's exit: the watchdog is told first, and let go only after the reap (a death in between leaves the rest to it). */
+    private void exit() {
+        if (watchdog != null) {
+            watchdog.hostExiting();
+        }
+        try {
+            TestScopes tests;
+            synchronized (this) {
+                tests = scopes;
+            }
+            exitReap.reap(tests == null ? List.of() : tests.reaped());
+        } finally {
+            if (watchdog != null) {
+                watchdog.release();
+            }
+        }
+    }
+
+    /**
+     * The JUnit scopes of this JVM, for the agent's listener: made when a test plan first asks, and
+     * from then on every spawn is attributed to the scope running on its thread.
+     */
+    synchronized TestScopes testScopes() {
+        ensureSetUp();
+        if (scopes == null) {
+            scopes = new TestScopes(config, session);
+            recorder.attributeTo(scopes);
+        }
+        return scopes;
+    }
+
+    /**
+     * At attach: takes over what the JVM spawned before (see {@link Adoption}) and tells the
+     * watchdog of it. Returns how many processes were adopted, or -1 when another copy of the
+     * agent hooks this JVM.
+     */
+    synchronized int adopt() {
+        if (hook == null || !hook.ours()) {
+            return -1;
+        }
+        ensureSetUp();
+        List<Adopted> adopted = registry.adopt(Adoption.ofThisJvm());
+        if (watchdog != null) {
+            watchdog.adopted(adopted);
+        }
+        if (Log.debugEnabled()) {
+            for (Adopted a : adopted) {
+                debug("adopted " + a + ", spawned before attach");
+            }
+        }
+        return adopted.size();
+    }
+
+    /** This JVM's session id, once set up. */
+    synchronized String sessionId() {
+        return session == null ? null : session.id();
+    }
+
+    /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */
+    static void debug(String message) {
+        if (Log.debugEnabled()) {
+            Loggers.get(Agent.class).debug(message);
+        }
+    }
+
     private final class SetUp implements PrivilegedAction<Void> {
         @Override
         public Void run() {
             setUp();
             return null;
+        }
+    }
+
+    private final class Exit implements Runnable {
+        @Override
+        public void run() {
+            exit();
         }
     }
 
@@ -125,62 +217,6 @@ final class AgentRuntime implements Supplier<SpawnHook.Connection>, UnaryOperato
         public Void run() {
             record(process, builder);
             return null;
-        }
-    }
-
-    private synchronized void setUp() {
-        if (setUp) {
-            return;
-        }
-        session = Session.current(System.getenv());
-        ExitKeys exitKeys = new ExitKeys(config, loader);
-        registry = new Registry();
-        watchdog = config.watchdog() ? new Watchdog(session, exitKeys) : null;
-        tagger = new ChildTagger(session.chain());
-        recorder = new SpawnRecorder(registry, config.stacks(), watchdog);
-        try {
-            Runtime.getRuntime().addShutdownHook(
-                    new Thread(new ExitReap(registry, session, exitKeys, watchdog), "reap-agent-exit"));
-        } catch (IllegalStateException shuttingDown) {
-            // the host is already exiting (its first spawn came from a shutdown hook): too late for one
-        }
-        setUp = true;
-        if (Log.debugEnabled()) {
-            debug("session " + session.id() + " started (" + config + ")");
-        }
-    }
-
-    /**
-     * At attach: takes over what the JVM spawned before (see {@link Adoption}) and tells the
-     * watchdog of it. Returns how many processes were adopted, or -1 when another copy of the
-     * agent hooks this JVM.
-     */
-    synchronized int adopt() {
-        if (!ours) {
-            return -1;
-        }
-        ensureSetUp();
-        List<Adopted> adopted = registry.adopt(Adoption.ofThisJvm());
-        if (watchdog != null) {
-            watchdog.adopted(adopted);
-        }
-        if (Log.debugEnabled()) {
-            for (Adopted a : adopted) {
-                debug("adopted " + a + ", spawned before attach");
-            }
-        }
-        return adopted.size();
-    }
-
-    /** This JVM's session id, once set up. */
-    synchronized String sessionId() {
-        return session == null ? null : session.id();
-    }
-
-    /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */
-    static void debug(String message) {
-        if (Log.debugEnabled()) {
-            Loggers.get(Agent.class).debug(message);
         }
     }
 }

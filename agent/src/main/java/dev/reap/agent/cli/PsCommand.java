@@ -2,7 +2,7 @@ package dev.reap.agent.cli;
 
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
-import dev.reap.agent.report.Report;
+import dev.reap.agent.report.Json;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.sweep.SessionScan;
 import dev.reap.agent.sweep.TaggedProcess;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -98,35 +99,30 @@ final class PsCommand {
 
     private void printJson(SessionScan scan, Set<String> sessions, Map<String, Long> watchdogs) {
         double uptime = ProcFs.uptimeSeconds();
-        StringBuilder json = new StringBuilder("{\"sessions\": [");
-        boolean firstSession = true;
+        List<Object> list = new ArrayList<>();
         for (String id : sessions) {
             Session session = Session.parse(id);
             SessionScan.Verdict verdict = scan.judge(id);
-            json.append(firstSession ? "\n  " : ",\n  ").append("{\"id\": ").append(Report.quote(id))
-                    .append(", \"pid\": ").append(session == null ? "null" : Long.toString(session.pid()))
-                    .append(", \"alive\": ").append(alive(verdict))
-                    .append(", \"state\": ").append(Report.quote(verdict.name().toLowerCase(java.util.Locale.ROOT)))
-                    .append(", \"watchdog\": ").append(watchdogs.containsKey(id) ? watchdogs.get(id).toString() : "null")
-                    .append(", \"processes\": [");
-            List<TaggedProcess> processes = scan.byOwner().getOrDefault(id, List.of());
-            for (int i = 0; i < processes.size(); i++) {
-                TaggedProcess p = processes.get(i);
-                json.append(i == 0 ? "" : ", ").append("{\"pid\": ").append(p.pid())
-                        .append(", \"ageSeconds\": ").append(Table.ageSeconds(p.startTicks(), uptime))
-                        .append(", \"command\": ").append(Report.quote(p.commandLine()))
-                        .append(", \"chain\": ").append(Report.quote(String.join(Session.SEPARATOR, p.chain())))
-                        .append('}');
+            List<Object> processes = new ArrayList<>();
+            for (TaggedProcess p : scan.byOwner().getOrDefault(id, List.of())) {
+                Map<String, Object> process = new LinkedHashMap<>();
+                process.put("pid", p.pid());
+                process.put("ageSeconds", Table.ageSeconds(p.startTicks(), uptime));
+                process.put("command", p.commandLine());
+                process.put("chain", String.join(Session.SEPARATOR, p.chain()));
+                processes.add(process);
             }
-            json.append("]}");
-            firstSession = false;
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", id);
+            entry.put("pid", session == null ? null : session.pid());
+            entry.put("alive", verdict == SessionScan.Verdict.LIVE ? Boolean.TRUE
+                    : verdict == SessionScan.Verdict.DEAD ? Boolean.FALSE : null);
+            entry.put("state", verdict.name().toLowerCase(Locale.ROOT));
+            entry.put("watchdog", watchdogs.get(id));
+            entry.put("processes", processes);
+            list.add(entry);
         }
-        out.println(json.append(firstSession ? "]}" : "\n]}"));
-    }
-
-    /** true, false, or null where it cannot be known from here. */
-    private static String alive(SessionScan.Verdict verdict) {
-        return verdict == SessionScan.Verdict.LIVE ? "true" : verdict == SessionScan.Verdict.DEAD ? "false" : "null";
+        out.print(Json.write(Map.of("sessions", list)));
     }
 
     static String help() {

@@ -5,13 +5,11 @@ import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.config.Durations;
 import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.reap.Ladder;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
-import dev.reap.agent.reap.Reaper;
 import dev.reap.agent.reap.Target;
-import dev.reap.agent.report.Origin;
-import dev.reap.agent.report.Report;
+import dev.reap.agent.report.Json;
+import dev.reap.agent.report.Reaping;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.sweep.SessionScan;
 import dev.reap.agent.sweep.Sweep;
@@ -22,8 +20,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -67,13 +67,13 @@ final class SweepCommand {
         } catch (ConfigException e) {
             throw new Arguments.UsageException("sweep: " + e.getMessage());
         }
-        Duration grace = config.grace();
         if (args.value("--grace") != null) {
-            grace = Durations.parse(args.value("--grace"));
+            Duration grace = Durations.parse(args.value("--grace"));
             if (grace == null) {
                 throw new Arguments.UsageException("sweep: --grace '" + args.value("--grace") + "' is not "
                         + Durations.ACCEPTED);
             }
+            config = config.withGrace(grace);
         }
         String session = args.value("--session");
         if (session != null && Session.parse(session) == null) {
@@ -114,18 +114,14 @@ final class SweepCommand {
                 }
             }
         }
-        List<Target> targets = new ArrayList<>();
-        for (Target t : found) {
-            if (!config.excludes(t.commandLine())) {
-                targets.add(t);
-            }
-        }
+        Reaping reaping = Reaping.ofSweepCommand(config, found);
+        List<Target> targets = reaping.targets();
         boolean json = args.flag("--json");
         if (args.flag("--dry-run")) {
             print(targets, null, json, true);
             return targets.isEmpty() ? Main.OK : Main.LEFT_SOMETHING;
         }
-        ReapResult result = new Reaper().reap(targets, new Ladder(config.signals(), grace));
+        ReapResult result = reaping.reap(null);
         print(targets, result, json, false);
         return result.neededForce() ? Main.LEFT_SOMETHING : Main.OK;
     }
@@ -145,20 +141,22 @@ final class SweepCommand {
     private void print(List<Target> targets, ReapResult result, boolean json, boolean dryRun) {
         double uptime = ProcFs.uptimeSeconds();
         if (json) {
-            StringBuilder text = new StringBuilder("{\"dryRun\": ").append(dryRun).append(", \"processes\": [");
-            for (int i = 0; i < targets.size(); i++) {
-                Target t = targets.get(i);
-                Origin origin = (Origin) t.origin();
+            List<Object> processes = new ArrayList<>();
+            for (Target t : targets) {
                 Outcome o = result == null ? null : result.of(t.pid());
-                text.append(i == 0 ? "\n  " : ",\n  ").append("{\"pid\": ").append(t.pid())
-                        .append(", \"session\": ").append(Report.quote(origin.session()))
-                        .append(", \"origin\": ").append(Report.quote(origin.kindName()))
-                        .append(", \"ageSeconds\": ").append(Table.ageSeconds(t.startTicks(), uptime))
-                        .append(", \"command\": ").append(Report.quote(t.commandLine()))
-                        .append(", \"outcome\": ").append(o == null ? "null" : Report.quote(outcome(o)))
-                        .append('}');
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("pid", t.pid());
+                p.put("session", t.origin().session());
+                p.put("origin", t.origin().kindName());
+                p.put("ageSeconds", Table.ageSeconds(t.startTicks(), uptime));
+                p.put("command", t.commandLine());
+                p.put("outcome", o == null ? null : outcome(o));
+                processes.add(p);
             }
-            out.println(text.append(targets.isEmpty() ? "]}" : "\n]}"));
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("dryRun", dryRun);
+            report.put("processes", processes);
+            out.print(Json.write(report));
             return;
         }
         if (targets.isEmpty()) {
@@ -169,8 +167,7 @@ final class SweepCommand {
                 ? new Table("", "PID", "SESSION", "AGE", "COMMAND")
                 : new Table("", "PID", "SESSION", "AGE", "OUTCOME", "COMMAND");
         for (Target t : targets) {
-            Origin origin = (Origin) t.origin();
-            String owner = origin.session() != null ? origin.session() : "(orphan)";
+            String owner = t.origin().session() != null ? t.origin().session() : "(orphan)";
             String age = Table.age(t.startTicks(), uptime);
             String command = Table.command(t.commandLine(), 100);
             if (result == null) {

@@ -1,5 +1,6 @@
 package dev.reap.agent.config;
 
+import dev.reap.agent.log.LogLevel;
 import dev.reap.agent.reap.Ladder;
 import dev.reap.agent.reap.Signal;
 
@@ -7,7 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The agent's validated configuration (DESIGN.md, "Contracts"). Immutable. */
+/**
+ * The agent's validated configuration (DESIGN.md, "Contracts"): a value for each {@link Key}, and
+ * the text it was given as. Immutable; only {@link ConfigLoader} makes one.
+ */
 public final class Config {
     /** {@code reap.leaks} */
     public enum Leaks { WARN, OFF }
@@ -15,69 +19,85 @@ public final class Config {
     /** {@code reap.scope} */
     public enum Scope { JVM, TEST }
 
-    private final Duration grace;
-    private final List<Signal> signals;
-    private final boolean enabled;
-    private final boolean watchdog;
-    private final boolean sweep;
-    private final Pattern exclude;
-    private final LogLevel log;
-    private final String report;
-    private final boolean stacks;
-    private final Leaks leaks;
-    private final Scope scope;
+    private final Object[] values;
+    private final String[] texts;
 
-    Config(Duration grace, List<Signal> signals, boolean enabled, boolean watchdog, boolean sweep,
-           Pattern exclude, LogLevel log, String report, boolean stacks, Leaks leaks, Scope scope) {
-        this.grace = grace;
-        this.signals = List.copyOf(signals);
-        this.enabled = enabled;
-        this.watchdog = watchdog;
-        this.sweep = sweep;
-        this.exclude = exclude;
-        this.log = log;
-        this.report = report;
-        this.stacks = stacks;
-        this.leaks = leaks;
-        this.scope = scope;
+    /** By {@link Key#ordinal()}: each key's value, and its text (null when it has none). */
+    Config(Object[] values, String[] texts) {
+        this.values = values;
+        this.texts = texts;
     }
 
-    public Duration grace() { return grace; }
+    Object value(Key key) {
+        return values[key.ordinal()];
+    }
 
-    public List<Signal> signals() { return signals; }
+    /** The value of {@code key} as it was given (or its default); null when it has none. */
+    public String text(Key key) {
+        return texts[key.ordinal()];
+    }
 
-    public Ladder ladder() { return new Ladder(signals, grace); }
+    /** This configuration with the keys that act at exit taken from {@code now}. */
+    Config withExitKeysOf(Config now) {
+        Object[] v = values.clone();
+        String[] t = texts.clone();
+        for (Key key : Key.values()) {
+            if (key.readAgainAtExit()) {
+                v[key.ordinal()] = now.values[key.ordinal()];
+                t[key.ordinal()] = now.texts[key.ordinal()];
+            }
+        }
+        return new Config(v, t);
+    }
 
-    public boolean enabled() { return enabled; }
+    /** This configuration with another grace (the {@code sweep} command's {@code --grace}). */
+    public Config withGrace(Duration grace) {
+        Object[] v = values.clone();
+        String[] t = texts.clone();
+        v[Key.GRACE.ordinal()] = grace;
+        t[Key.GRACE.ordinal()] = Durations.format(grace);
+        return new Config(v, t);
+    }
 
-    public boolean watchdog() { return watchdog; }
+    public Duration grace() { return (Duration) value(Key.GRACE); }
 
-    public boolean sweep() { return sweep; }
+    @SuppressWarnings("unchecked")
+    public List<Signal> signals() { return (List<Signal>) value(Key.SIGNALS); }
+
+    public Ladder ladder() { return new Ladder(signals(), grace()); }
+
+    public boolean enabled() { return (Boolean) value(Key.ENABLED); }
+
+    public boolean watchdog() { return (Boolean) value(Key.WATCHDOG); }
+
+    public boolean sweep() { return (Boolean) value(Key.SWEEP); }
 
     /** Processes whose full command line this finds are never signalled; null for none. */
-    public Pattern exclude() { return exclude; }
+    public Pattern exclude() { return (Pattern) value(Key.EXCLUDE); }
 
-    public LogLevel log() { return log; }
+    public LogLevel log() { return (LogLevel) value(Key.LOG); }
 
     /** The report file's path as configured ({@code %p} not yet expanded), or null. */
-    public String report() { return report; }
+    public String report() { return (String) value(Key.REPORT); }
 
-    public boolean stacks() { return stacks; }
+    public boolean stacks() { return (Boolean) value(Key.STACKS); }
 
-    public Leaks leaks() { return leaks; }
+    public Leaks leaks() { return (Leaks) value(Key.LEAKS); }
 
-    public Scope scope() { return scope; }
+    public Scope scope() { return (Scope) value(Key.SCOPE); }
 
     /** True when {@code commandLine} matches {@code reap.exclude}. */
     public boolean excludes(String commandLine) {
+        Pattern exclude = exclude();
         return exclude != null && commandLine != null && exclude.matcher(commandLine).find();
     }
 
     @Override
     public String toString() {
-        return "grace=" + Durations.format(grace) + ", signals=" + signals + ", enabled=" + enabled
-                + ", watchdog=" + watchdog + ", sweep=" + sweep + ", exclude=" + exclude
-                + ", log=" + log + ", report=" + report + ", stacks=" + stacks
-                + ", leaks=" + leaks + ", scope=" + scope;
+        StringBuilder text = new StringBuilder();
+        for (Key key : Key.values()) {
+            text.append(text.length() == 0 ? "" : ", ").append(key.shortName()).append('=').append(text(key));
+        }
+        return text.toString();
     }
 }

@@ -3,72 +3,105 @@ package dev.reap.agent.find;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
+import dev.reap.agent.reap.Origin;
 import dev.reap.agent.reap.Target;
-import dev.reap.agent.report.Origin;
+import dev.reap.agent.session.Adopted;
+import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Session;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a session must reap, found from one {@code /proc} snapshot taken before any signal: its
  * recorded processes, their descendants (a dead parent's children are re-parented, so the
- * snapshot must come first), and live processes tagged with the session (a {@code setsid}
- * daemon a child started). The exit hook and the watchdog share it.
+ * snapshot must come first), and live processes tagged with it (a {@code setsid} daemon a child
+ * started). The exit hook, the watchdog and a JUnit test's end share it. Without a usable
+ * {@code /proc}: the recorded children and their descendants by {@link ProcessHandle}.
  */
 public final class SessionTargets {
+    private static final long KTHREADD = 2;
+
     private SessionTargets() {
     }
 
-    /** The targets, roots first, in the order found. Linux only: see {@link ProcFs#available()}. */
-    public static List<Target> collect(Session session, List<Root> roots) {
-        ProcessTable table = ProcessTable.snapshot();
-        Map<Long, Target> found = new LinkedHashMap<>();
-        addTrees(table, roots, found);
-        addTagged(table, session.startTime(), session.pid(), TagMatcher.sessionIn(session), Origin.tagged(), found);
-        return new ArrayList<>(found.values());
+    /** At exit: the live recorded and adopted processes, their descendants, and the session's tagged processes. */
+    public static List<Target> atExit(Session session, List<Child> children, List<Adopted> adopted) {
+        if (!ProcFs.available()) {
+            return fromHandles(children, adopted);
+        }
+        List<Root> roots = rootsOf(children);
+        for (Adopted a : adopted) {
+            roots.add(new Root(a.pid(), a.startTicks(), null, null, Origin.adopted(a), Origin.descendantOf(a.pid())));
+        }
+        return collect(roots, Session.TAG, session, null, session.startTime(), session.pid(), Origin.tagged());
+    }
+
+    /** For the watchdog, after its JVM's death: the PIDs it was told of, with their start times. */
+    public static List<Target> afterHostDeath(Session session, Map<Long, Long> startTicksByPid) {
+        List<Root> roots = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : startTicksByPid.entrySet()) {
+            roots.add(new Root(e.getKey(), e.getValue(), null, null, Origin.recorded(e.getKey()),
+                    Origin.descendantOf(e.getKey())));
+        }
+        return collect(roots, Session.TAG, session, null, session.startTime(), session.pid(), Origin.tagged());
     }
 
     /**
-     * The roots and their descendants, and the live processes started at or after
-     * {@code sinceTicks} whose environment holds {@code variable=value} (a {@code setsid} daemon
-     * that left the tree), all from one snapshot. {@code variable} null: the trees only.
+     * At the end of a JUnit test ({@code reap.scope=test}): its live children and their
+     * descendants, and the processes started since {@code sinceTicks} whose
+     * {@value Session#SCOPE_TAG} is {@code scopeTag}, without the rest of the session's.
      */
-    public static List<Target> trees(List<Root> roots, String variable, String value, long sinceTicks, Origin tagged) {
-        ProcessTable table = ProcessTable.snapshot();
-        Map<Long, Target> found = new LinkedHashMap<>();
-        addTrees(table, roots, found);
-        if (variable != null) {
-            addTagged(table, sinceTicks, ProcessHandle.current().pid(), TagMatcher.equalTo(variable, value), tagged, found);
+    public static List<Target> ofTest(List<Child> children, String scopeTag, long sinceTicks, String test) {
+        if (!ProcFs.available()) {
+            return fromHandles(children, List.of());
         }
-        return new ArrayList<>(found.values());
+        return collect(rootsOf(children), Session.SCOPE_TAG, null, scopeTag, sinceTicks,
+                ProcessHandle.current().pid(), Origin.taggedBy(test));
+    }
+
+    /** A recorded process: a child (with the JDK's {@link Process}) or one known by PID and start time. */
+    private static final class Root {
+        final long pid;
+        /** -1 for a child: read from the snapshot (the JDK has not waited for it, so its PID is its own). */
+        final long startTicks;
+        final Process process;
+        final String commandLine;
+        final Origin self;
+        final Origin descendants;
+
+        Root(long pid, long startTicks, Process process, String commandLine, Origin self, Origin descendants) {
+            this.pid = pid;
+            this.startTicks = startTicks;
+            this.process = process;
+            this.commandLine = commandLine;
+            this.self = self;
+            this.descendants = descendants;
+        }
+    }
+
+    private static List<Root> rootsOf(List<Child> children) {
+        List<Root> roots = new ArrayList<>();
+        for (Child c : children) {
+            if (c.process().isAlive()) {
+                roots.add(new Root(c.pid(), -1, c.process(), c.commandLine(), Origin.child(c), Origin.descendantOf(c)));
+            }
+        }
+        return roots;
     }
 
     /**
-     * The live processes started at or after {@code sinceTicks} that {@code tag} matches, not found
-     * yet, of this process's user: a tag can be copied into anyone's environment, so a process
-     * found by its tag alone is ours only when its real and effective user are ours too. (Recorded
-     * processes and their descendants are ours whatever user they run as: we started them.)
+     * The roots and their descendants, then the live processes started at or after
+     * {@code sinceTicks} whose {@code variable} names {@code session} (a chain holding it) or equals
+     * {@code value}, all from one snapshot.
      */
-    private static void addTagged(ProcessTable table, long sinceTicks, long self, TagMatcher tag, Origin origin,
-                                  Map<Long, Target> found) {
-        long[] mine = null;
-        for (ProcStat stat : TaggedScan.candidates(table, sinceTicks, self)) {
-            if (found.containsKey(stat.pid()) || !tag.matches(stat.pid())) {
-                continue;
-            }
-            if (mine == null) {
-                mine = ProcFs.ownUserIds();
-            }
-            if (ProcFs.sameUser(mine, ProcFs.userIds(stat.pid()))) {
-                found.put(stat.pid(), Target.proc(stat.pid(), stat.startTicks(), ProcFs.commandLine(stat.pid()), origin));
-            }
-        }
-    }
-
-    private static void addTrees(ProcessTable table, List<Root> roots, Map<Long, Target> found) {
+    private static List<Target> collect(List<Root> roots, String variable, Session session, String value,
+                                        long sinceTicks, long self, Origin tagged) {
+        ProcessTable table = ProcessTable.snapshot();
+        Map<Long, Target> found = new LinkedHashMap<>();
         for (Root root : roots) {
             ProcStat stat = table.get(root.pid);
             if (stat == null || stat.exited() || root.startTicks >= 0 && stat.startTicks() != root.startTicks) {
@@ -83,5 +116,60 @@ public final class SessionTargets {
                         root.descendants));
             }
         }
+        addTagged(table, variable, session, value, sinceTicks, self, tagged, found);
+        return new ArrayList<>(found.values());
+    }
+
+    /**
+     * A tag can be copied into anyone's environment, so a process found by its tag alone is ours
+     * only when its real and effective user are ours too. (Recorded processes and their
+     * descendants are ours whatever user they run as: we started them.) A tag can only be on a
+     * process younger than its session; kernel threads (kthreadd, PID 2, and its children) have
+     * no environment to read.
+     */
+    private static void addTagged(ProcessTable table, String variable, Session session, String value, long sinceTicks,
+                                  long self, Origin origin, Map<Long, Target> found) {
+        long[] mine = null;
+        for (ProcStat stat : table.all()) {
+            long pid = stat.pid();
+            if (stat.startTicks() < sinceTicks || pid == self || stat.exited() || pid == KTHREADD
+                    || stat.parentPid() == KTHREADD || found.containsKey(pid)) {
+                continue;
+            }
+            String tag = ProcFs.settledEnvironmentVariable(pid, variable);
+            if (session != null ? !session.tags(tag) : !value.equals(tag)) {
+                continue;
+            }
+            if (mine == null) {
+                mine = ProcFs.ownUserIds();
+            }
+            if (ProcFs.sameUser(mine, ProcFs.userIds(pid))) {
+                found.put(pid, Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid), origin));
+            }
+        }
+    }
+
+    private static List<Target> fromHandles(List<Child> children, List<Adopted> adopted) {
+        Map<Long, Target> found = new LinkedHashMap<>();
+        for (Adopted a : adopted) {
+            if (a.handle() != null && a.handle().isAlive()) {
+                found.putIfAbsent(a.pid(), Target.handle(a.handle(), a.commandLine(), Origin.adopted(a)));
+            }
+        }
+        for (Child child : children) {
+            if (!child.process().isAlive()) {
+                continue;
+            }
+            found.putIfAbsent(child.pid(), Target.child(child.process(), -1, child.commandLine(), Origin.child(child)));
+            if (ProcFs.showsAnotherPidNamespace()) {
+                // the JDK finds descendants through that /proc: they would be strangers' PIDs
+                continue;
+            }
+            child.process().descendants().forEach(d -> {
+                Optional<String> line = d.info().commandLine();
+                found.putIfAbsent(d.pid(), Target.handle(d, line.orElse(null), Origin.descendantOf(child)));
+            });
+        }
+        return new ArrayList<>(found.values());
     }
 }

@@ -1,6 +1,8 @@
 package dev.reap.agent.junit;
 
+import dev.reap.agent.Agent;
 import dev.reap.agent.proc.Privileged;
+import dev.reap.agent.scope.TestScopes;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
@@ -19,7 +21,7 @@ import org.junit.platform.launcher.TestPlan;
  */
 public final class ReapTestListener implements TestExecutionListener {
     // JUnit's code is on the stack of every call: the agent's work runs with its own permissions (see Privileged)
-    private final TestScopes scopes = Privileged.call(TestScopes::get);
+    private final TestScopes scopes = Privileged.call(Agent::testScopes);
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {

@@ -1,6 +1,5 @@
 package dev.reap.agent.log;
 
-import dev.reap.agent.config.LogLevel;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;

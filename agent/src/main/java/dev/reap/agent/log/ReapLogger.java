@@ -1,6 +1,5 @@
 package dev.reap.agent.log;
 
-import dev.reap.agent.config.LogLevel;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;

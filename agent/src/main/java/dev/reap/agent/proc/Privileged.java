@@ -51,6 +51,32 @@ public final class Privileged {
     }
 
     /**
+     * Starts a daemon thread made with the agent's permissions (see {@link #always}): one started
+     * on the host's stack would otherwise keep the host's.
+     */
+    public static Thread daemon(Runnable work, String name) {
+        return always(new DaemonStart(work, name));
+    }
+
+    private static final class DaemonStart implements PrivilegedAction<Thread> {
+        private final Runnable work;
+        private final String name;
+
+        DaemonStart(Runnable work, String name) {
+            this.work = work;
+            this.name = name;
+        }
+
+        @Override
+        public Thread run() {
+            Thread thread = new Thread(work, name);
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
+        }
+    }
+
+    /**
      * Null when the agent may do its work here; else the permission its jar lacks under the
      * installed SecurityManager. It needs them all: it watches, signals and starts processes,
      * reads {@code /proc} and files, and hooks the JDK.

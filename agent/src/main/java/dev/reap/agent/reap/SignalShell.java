@@ -1,6 +1,6 @@
 package dev.reap.agent.reap;
 
-import dev.reap.agent.spawn.OwnSpawns;
+import dev.reap.agent.proc.OwnSpawns;
 
 import java.io.IOException;
 import java.io.InputStream;

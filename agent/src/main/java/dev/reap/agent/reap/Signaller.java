@@ -2,7 +2,7 @@ package dev.reap.agent.reap;
 
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.spawn.OwnSpawns;
+import dev.reap.agent.proc.OwnSpawns;
 import org.slf4j.Logger;
 
 import java.io.File;

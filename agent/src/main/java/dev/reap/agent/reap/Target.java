@@ -16,11 +16,11 @@ public final class Target {
     private final Process process;
     private final ProcessHandle handle;
     private final String commandLine;
-    private final Object origin;
+    private final Origin origin;
     /** The signals a child ignored when the exit's snapshot read it; -1 when not read. */
     private final long ignoredWhenFound;
 
-    private Target(long pid, long startTicks, Process process, ProcessHandle handle, String commandLine, Object origin,
+    private Target(long pid, long startTicks, Process process, ProcessHandle handle, String commandLine, Origin origin,
                    long ignoredWhenFound) {
         this.pid = pid;
         this.startTicks = startTicks;
@@ -32,7 +32,7 @@ public final class Target {
     }
 
     /** A child of this JVM. */
-    public static Target child(Process process, long startTicks, String commandLine, Object origin) {
+    public static Target child(Process process, long startTicks, String commandLine, Origin origin) {
         return new Target(process.pid(), startTicks, process, null, commandLine, origin, -1);
     }
 
@@ -40,18 +40,18 @@ public final class Target {
      * A child of this JVM as a {@code /proc} snapshot taken just before the reap saw it: the
      * first rung need not read again what it ignores (a hundred reads, 4 ms of an exit).
      */
-    public static Target child(Process process, ProcStat found, String commandLine, Object origin) {
+    public static Target child(Process process, ProcStat found, String commandLine, Origin origin) {
         return new Target(process.pid(), found.startTicks(), process, null, commandLine, origin,
                 found.ignoredSignals());
     }
 
     /** Any process, named by PID and start time as read from {@code /proc}. */
-    public static Target proc(long pid, long startTicks, String commandLine, Object origin) {
+    public static Target proc(long pid, long startTicks, String commandLine, Origin origin) {
         return new Target(pid, startTicks, null, null, commandLine, origin, -1);
     }
 
     /** Any process, where there is no {@code /proc}. */
-    public static Target handle(ProcessHandle handle, String commandLine, Object origin) {
+    public static Target handle(ProcessHandle handle, String commandLine, Origin origin) {
         return new Target(handle.pid(), -1, null, handle, commandLine, origin, -1);
     }
 
@@ -63,7 +63,7 @@ public final class Target {
     public String commandLine() { return commandLine; }
 
     /** What the caller knows of where it came from (the recorded child, say); opaque here. */
-    public Object origin() { return origin; }
+    public Origin origin() { return origin; }
 
     /** True while this very process has not exited (a zombie has). */
     public boolean isAlive() {

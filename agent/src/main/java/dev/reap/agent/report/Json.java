@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader for the agent's own reports: objects become {@link Map}s, arrays
- * {@link List}s, numbers {@link Long} or {@link Double}, and {@code null} null. A mistake is an
- * {@link IllegalArgumentException} naming where it is.
+ * The JSON of the agent's reports and {@code --json} outputs, read and written: objects are
+ * {@link Map}s, arrays {@link List}s, numbers {@link Long} or {@link Double} (any {@link Number}
+ * when written), {@code null} null. A reading mistake is an {@link IllegalArgumentException}
+ * naming where it is.
  */
 public final class Json {
     private final String text;
@@ -16,6 +17,66 @@ public final class Json {
 
     private Json(String text) {
         this.text = text;
+    }
+
+    /**
+     * {@code value} as JSON text, ending in a newline: the outer object and the arrays in it one
+     * element per line, anything deeper on one line (a report's process stays one line).
+     */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder(256);
+        write(out, value, 0);
+        return out.append('\n').toString();
+    }
+
+    private static void write(StringBuilder out, Object value, int depth) {
+        if (value instanceof Map) {
+            boolean lines = depth == 0;
+            out.append('{');
+            String separator = lines ? "\n" + "  ".repeat(depth + 1) : "";
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                out.append(separator);
+                quote(out, e.getKey().toString());
+                out.append(": ");
+                write(out, e.getValue(), depth + 1);
+                separator = lines ? ",\n" + "  ".repeat(depth + 1) : ", ";
+            }
+            out.append(lines && !((Map<?, ?>) value).isEmpty() ? "\n" + "  ".repeat(depth) + "}" : "}");
+        } else if (value instanceof List) {
+            List<?> list = (List<?>) value;
+            boolean lines = depth <= 1 && !list.isEmpty();
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                out.append(lines ? (i == 0 ? "\n" : ",\n") + "  ".repeat(depth + 1) : i == 0 ? "" : ", ");
+                write(out, list.get(i), depth + 1);
+            }
+            out.append(lines ? "\n" + "  ".repeat(depth) + "]" : "]");
+        } else if (value instanceof String) {
+            quote(out, (String) value);
+        } else {
+            out.append(value);
+        }
+    }
+
+    private static void quote(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('"');
     }
 
     public static Object parse(String text) {

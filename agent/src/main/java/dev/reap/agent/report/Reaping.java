@@ -15,19 +15,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One reaping, as the exit hook, the watchdog and the start-up sweep all do it: leave alone what
- * {@code reap.exclude} matches, walk the rest down the ladder, then tell: the summary line, a
- * warning for survivors, and the {@code reap.report} file when one is configured.
+ * One reaping, whoever does it: leave alone what {@code reap.exclude} matches, walk the rest down
+ * the ladder, then tell as the occasion says: the summary line, a warning for survivors, and for a
+ * session's own end the {@code reap.report} file. The occasion is one of the factories: the exit
+ * hook, the watchdog after its JVM's death, the start-up sweep, the end of a JUnit test, or the
+ * {@code sweep} command (which prints its own table).
  */
 public final class Reaping {
     private static final Logger LOG = Loggers.get(Reaping.class);
 
+    private final Config config;
+    /** Written into the report; null: no report. */
+    private final String reapedBy;
+    private final Session session;
+    /** Null: nothing is logged (the caller prints the result). */
+    private final String summaryPrefix;
+    private final String warningPrefix;
     private final List<Target> targets = new ArrayList<>();
     private final List<Outcome> excluded = new ArrayList<>();
     private List<Outcome> earlier = List.of();
 
-    /** Splits what was found into the targets and the processes {@code reap.exclude} protects. */
-    public Reaping(List<Target> found, Config config) {
+    private Reaping(Config config, List<Target> found, String reapedBy, Session session, String summaryPrefix,
+                    String warningPrefix) {
+        this.config = config;
+        this.reapedBy = reapedBy;
+        this.session = session;
+        this.summaryPrefix = summaryPrefix;
+        this.warningPrefix = warningPrefix;
         for (Target t : found) {
             if (config.excludes(t.commandLine())) {
                 excluded.add(Outcome.excluded(t));
@@ -38,8 +52,34 @@ public final class Reaping {
         }
     }
 
+    /** The exit hook's: what the session left at its JVM's end. */
+    public static Reaping atExit(Config config, Session session, List<Target> found) {
+        return new Reaping(config, found, "exit-hook", session, "", "");
+    }
+
+    /** The watchdog's, after its JVM died without its shutdown hooks. */
+    public static Reaping afterHostDeath(Config config, Session session, List<Target> found) {
+        return new Reaping(config, found, "watchdog", session,
+                "watchdog: JVM " + session.pid() + " ended without its shutdown hooks; ", "watchdog: ");
+    }
+
+    /** The start-up sweep's, of what dead sessions left. */
+    public static Reaping ofStartupSweep(Config config, List<Target> found) {
+        return new Reaping(config, found, null, null, "start-up sweep of dead sessions: ", "start-up sweep: ");
+    }
+
+    /** At the end of a JUnit test or class ({@code reap.scope=test}). */
+    public static Reaping atTestEnd(Config config, String scope, List<Target> found) {
+        return new Reaping(config, found, null, null, scope + " finished: ", scope + ": ");
+    }
+
+    /** The {@code sweep} command's: nothing is logged, the command prints the result. */
+    public static Reaping ofSweepCommand(Config config, List<Target> found) {
+        return new Reaping(config, found, null, null, null, null);
+    }
+
     /** Adds what this session reaped before (at the ends of its tests) to the report. */
-    public Reaping alsoReport(List<Outcome> reapedEarlier) {
+    public Reaping alsoReporting(List<Outcome> reapedEarlier) {
         this.earlier = reapedEarlier;
         return this;
     }
@@ -54,24 +94,20 @@ public final class Reaping {
         return !excluded.isEmpty();
     }
 
-    /**
-     * Reaps the targets (SIGINT through {@code shell} when not null) and tells. Lines start with
-     * {@code summaryPrefix} (the summary) or {@code warningPrefix} (survivors, a report that could
-     * not be written). The report is written for {@code session} when it is not null and
-     * {@code reap.report} is set, naming {@code reapedBy}.
-     */
-    public ReapResult reap(Config config, SignalShell shell, String summaryPrefix, String warningPrefix,
-                           Session session, String reapedBy) {
+    /** Reaps the targets, SIGINT through {@code shell} when it is not null, and tells. */
+    public ReapResult reap(SignalShell shell) {
         ReapResult result = new Reaper(shell).reap(targets, config.ladder());
-        String summary = Summary.reaped(result);
-        if (summary != null) {
-            LOG.info(summaryPrefix + summary);
+        if (summaryPrefix != null) {
+            String summary = Summary.reaped(result);
+            if (summary != null) {
+                LOG.info(summaryPrefix + summary);
+            }
+            String survivors = Summary.survivors(result);
+            if (survivors != null) {
+                LOG.warn(warningPrefix + survivors);
+            }
         }
-        String survivors = Summary.survivors(result);
-        if (survivors != null) {
-            LOG.warn(warningPrefix + survivors);
-        }
-        if (session != null && config.report() != null) {
+        if (reapedBy != null && config.report() != null) {
             Path path = Report.path(config.report(), session.pid());
             try {
                 Report.write(path, session.id(), session.pid(), reapedBy, result, excluded, earlier);

@@ -1,5 +1,6 @@
 package dev.reap.agent.report;
 
+import dev.reap.agent.reap.Origin;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
 
@@ -9,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** Writes {@code reap.report}: the session's reaping as JSON (schema in the README). */
 public final class Report {
@@ -22,76 +27,46 @@ public final class Report {
     }
 
     /**
-     * Writes the report of one reaping by {@code reaper} ({@code exit-hook}, {@code watchdog} or
-     * {@code sweep}) for the session {@code sessionId} of the JVM {@code pid}; {@code earlier}:
-     * what was reaped before in this session (when its JUnit tests ended, with {@code reap.scope=test}).
+     * Writes the report of one reaping by {@code reaper} ({@code exit-hook}, {@code watchdog})
+     * for the session {@code sessionId} of the JVM {@code pid}; {@code earlier}: what was reaped
+     * before in this session (when its JUnit tests ended, with {@code reap.scope=test}).
      */
     public static void write(Path path, String sessionId, long pid, String reaper, ReapResult result,
                              List<Outcome> excluded, List<Outcome> earlier) throws IOException {
-        StringBuilder json = new StringBuilder(256);
-        json.append("{\n  \"session\": ").append(quote(sessionId))
-                .append(",\n  \"pid\": ").append(pid)
-                .append(",\n  \"reapedBy\": ").append(quote(reaper))
-                .append(",\n  \"endedAt\": ").append(quote(Instant.now().toString()))
-                .append(",\n  \"elapsedMillis\": ").append(result.elapsedMillis())
-                .append(",\n  \"processes\": [");
-        boolean first = true;
-        for (Outcome o : earlier) {
-            first = append(json, o, first);
+        List<Object> processes = new ArrayList<>();
+        for (List<Outcome> outcomes : List.of(earlier, result.outcomes(), excluded)) {
+            for (Outcome o : outcomes) {
+                processes.add(process(o));
+            }
         }
-        for (Outcome o : result.outcomes()) {
-            first = append(json, o, first);
-        }
-        for (Outcome o : excluded) {
-            first = append(json, o, first);
-        }
-        json.append(first ? "]\n}\n" : "\n  ]\n}\n");
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("session", sessionId);
+        report.put("pid", pid);
+        report.put("reapedBy", reaper);
+        report.put("endedAt", Instant.now().toString());
+        report.put("elapsedMillis", result.elapsedMillis());
+        report.put("processes", processes);
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.write(path, json.toString().getBytes(StandardCharsets.UTF_8));
+        Files.write(path, Json.write(report).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static boolean append(StringBuilder json, Outcome o, boolean first) {
-        Origin origin = (Origin) o.target().origin();
-        json.append(first ? "\n" : ",\n").append("    {\"pid\": ").append(o.target().pid())
-                .append(", \"command\": ").append(quote(o.target().commandLine()))
-                .append(", \"origin\": ").append(quote(origin.kindName()))
-                .append(", \"spawnedBy\": ").append(origin.spawnedBy() == 0 ? "null" : Long.toString(origin.spawnedBy()))
-                .append(", \"spawnedAt\": ").append(origin.spawnedAtMillis() < 0 ? "null"
-                        : quote(Instant.ofEpochMilli(origin.spawnedAtMillis()).toString()))
-                .append(", \"site\": ").append(origin.site() == null ? "null" : quote(origin.site().toString()))
-                .append(", \"session\": ").append(quote(origin.session()))
-                .append(", \"test\": ").append(quote(origin.test()))
-                .append(", \"outcome\": ").append(quote(o.kind().name().toLowerCase(java.util.Locale.ROOT)))
-                .append(", \"signal\": ").append(o.signal() == null ? "null" : quote(o.signal().fullName()))
-                .append(", \"afterMillis\": ").append(o.afterMillis())
-                .append('}');
-        return false;
-    }
-
-    public static String quote(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder q = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': q.append("\\\""); break;
-                case '\\': q.append("\\\\"); break;
-                case '\n': q.append("\\n"); break;
-                case '\r': q.append("\\r"); break;
-                case '\t': q.append("\\t"); break;
-                default:
-                    if (c < 0x20) {
-                        q.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        q.append(c);
-                    }
-            }
-        }
-        return q.append('"').toString();
+    private static Map<String, Object> process(Outcome o) {
+        Origin origin = o.target().origin();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("pid", o.target().pid());
+        p.put("command", o.target().commandLine());
+        p.put("origin", origin.kindName());
+        p.put("spawnedBy", origin.spawnedBy() == 0 ? null : origin.spawnedBy());
+        p.put("spawnedAt", origin.spawnedAtMillis() < 0 ? null : Instant.ofEpochMilli(origin.spawnedAtMillis()).toString());
+        p.put("site", origin.site() == null ? null : origin.site().toString());
+        p.put("session", origin.session());
+        p.put("test", origin.test());
+        p.put("outcome", o.kind().name().toLowerCase(Locale.ROOT));
+        p.put("signal", o.signal() == null ? null : o.signal().fullName());
+        p.put("afterMillis", o.afterMillis());
+        return p;
     }
 }

@@ -58,8 +58,8 @@ public final class Summary {
     }
 
     public static String describe(Outcome outcome) {
-        Origin origin = (Origin) outcome.target().origin();
-        return "pid " + outcome.target().pid() + " '" + oneLine(outcome.target().commandLine()) + "' " + origin.describe();
+        return "pid " + outcome.target().pid() + " '" + oneLine(outcome.target().commandLine()) + "' "
+                + outcome.target().origin().describe();
     }
 
     /** A command line as it goes into a line of ours: cut at {@value #MAX_COMMAND} characters, on one line. */

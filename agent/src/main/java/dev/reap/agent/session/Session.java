@@ -22,6 +22,12 @@ import java.util.Map;
 public final class Session {
     /** The environment variable every spawned child carries. */
     public static final String TAG = "REAP_AGENT_SESSIONS";
+    /**
+     * With {@code reap.scope=test}, every child also gets this: the JUnit scope that spawned it,
+     * {@code <session id>/<n>}. It is how a {@code setsid} daemon that left the test's process tree
+     * is still found when the test ends.
+     */
+    public static final String SCOPE_TAG = "REAP_AGENT_SCOPE";
     /** Separates the session ids of a chain. */
     public static final String SEPARATOR = ",";
     /** A chain longer than this is no tag an agent wrote: nobody nests JVMs that deep. */

@@ -13,7 +13,7 @@ public final class SpawnSite {
     /** The site of a process adopted at attach: spawned before the agent was there to see it. */
     public static final SpawnSite BEFORE_ATTACH = new SpawnSite(null, "before attach");
 
-    private static final String RECORDER = "dev.reap.agent.spawn.SpawnRecorder";
+    private static final String RECORDER = "dev.reap.agent.SpawnRecorder";
     private static final String RUNTIME = "dev.reap.agent.AgentRuntime";
     private static final String SELF = "dev.reap.agent.session.SpawnSite";
     private static final String PRIVILEGED = "dev.reap.agent.proc.Privileged";

@@ -1,63 +1,91 @@
 package dev.reap.agent.shutdown;
 
 import dev.reap.agent.config.Config;
-import dev.reap.agent.config.Key;
-import dev.reap.agent.junit.TestScopes;
+import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.Privileged;
+import dev.reap.agent.reap.Outcome;
+import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.reap.Target;
-import dev.reap.agent.report.Origin;
 import dev.reap.agent.report.Reaping;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
-import dev.reap.agent.spawn.SpawnRecorder;
-import dev.reap.agent.watchdog.Watchdog;
-import org.slf4j.Logger;
 
 import java.util.List;
 
 /**
- * The shutdown hook: reaps what this session spawned, then says so in one line (nothing when
- * nothing was left). Runs on every ordinary exit: {@code main} returning, {@code System.exit},
+ * What the shutdown hook does: reaps what this session spawned, then says so in one line (nothing
+ * when nothing was left). Runs on every ordinary exit: {@code main} returning, {@code System.exit},
  * an uncaught exception, SIGTERM, SIGINT, SIGHUP.
  */
-public final class ExitReap implements Runnable {
-    /** Loaded at exit, not when the hook is registered at start-up. */
-    private static final class Logs {
-        static final Logger LOG = Loggers.get(ExitReap.class);
-    }
-
+public final class ExitReap {
     private final Registry registry;
     private final Session session;
-    private final ExitKeys exitKeys;
-    private final Watchdog watchdog;
+    private final ConfigLoader configs;
+    /** Guarded by this: the shell readied for the exit's SIGINT, and whether the exit has begun. */
+    private SignalShell shell;
+    private boolean exiting;
 
-    /** {@code watchdog} may be null ({@code reap.watchdog=false}). */
-    public ExitReap(Registry registry, Session session, ExitKeys exitKeys, Watchdog watchdog) {
+    public ExitReap(Registry registry, Session session, ConfigLoader configs) {
         this.registry = registry;
         this.session = session;
-        this.exitKeys = exitKeys;
-        this.watchdog = watchdog;
+        this.configs = configs;
     }
 
-    @Override
-    public void run() {
-        if (watchdog != null) {
-            watchdog.hostExiting();
+    /**
+     * What readies the exit once a child has lasted (the watchdog runs it): a shell kept ready for
+     * SIGINT, as starting a {@code kill} process while a hundred children die at once was most of
+     * the reap's time, and the exit's classes loaded ({@link ExitWarmup}).
+     */
+    public Runnable preparation() {
+        return new Preparation();
+    }
+
+    private final class Preparation implements Runnable {
+        @Override
+        public void run() {
+            SignalShell started = SignalShell.start();
+            synchronized (ExitReap.this) {
+                if (!exiting) {
+                    shell = started;
+                    started = null;
+                }
+            }
+            if (started != null) {
+                started.close();
+            }
+            ExitWarmup.warm();
+        }
+    }
+
+    /** Reaps; {@code earlier}: what the session's tests reaped as they ended, for the report. Never throws. */
+    public void reap(List<Outcome> earlier) {
+        SignalShell sigint;
+        synchronized (this) {
+            exiting = true;
+            sigint = shell;
         }
         try {
             // Only this JVM's spawns carry its tag: a JVM that spawned nothing has nothing to reap.
             if (registry.recordedCount() == 0) {
                 return;
             }
-            reap();
+            List<Target> found = SessionTargets.atExit(session, registry.live(), registry.adopted());
+            Config config = configs.atExit();
+            if (found.isEmpty() && config.report() == null) {
+                return;
+            }
+            Reaping reaping = Reaping.atExit(config, session, found).alsoReporting(earlier);
+            warmSummaryWhileWaiting(reaping.targets());
+            reaping.reap(sigint);
         } catch (Throwable t) {
-            Logs.LOG.warn(t instanceof SecurityException ? "reaping at exit failed: " + t + "; " + Privileged.GRANT
-                    : "reaping at exit failed", t instanceof SecurityException ? null : t);
+            Loggers.get(ExitReap.class).warn(t instanceof SecurityException
+                    ? "reaping at exit failed: " + t + "; " + Privileged.GRANT : "reaping at exit failed",
+                    t instanceof SecurityException ? null : t);
         } finally {
-            // only now: a hook-less death in the middle of the reap leaves the rest to the watchdog
-            if (watchdog != null) {
-                watchdog.release();
+            if (sigint != null) {
+                sigint.close();
             }
         }
     }
@@ -76,7 +104,6 @@ public final class ExitReap implements Runnable {
         warmer.start();
     }
 
-    /** A class, not a lambda: the first lambda of a JVM costs milliseconds of bootstrap. */
     private static final class SummaryWarmer implements Runnable {
         private final List<Target> targets;
 
@@ -87,26 +114,10 @@ public final class ExitReap implements Runnable {
         @Override
         public void run() {
             for (Target t : targets) {
-                ((Origin) t.origin()).describe();
+                t.origin().describe();
             }
             // the summary's own classes, unless a child that lasted had them loaded already
             ExitWarmup.warm();
         }
-    }
-
-    private void reap() throws Exception {
-        List<Target> found = new TargetCollector(registry, session).collect();
-        // nothing to reap and no report wanted: skip re-reading the configuration
-        if (found.isEmpty() && exitKeys.atStart().report() == null && System.getProperty(Key.REPORT.property()) == null) {
-            return;
-        }
-        Config config = exitKeys.get();
-        Reaping reaping = new Reaping(found, config);
-        TestScopes tests = SpawnRecorder.testScopes();
-        if (tests != null) {
-            reaping.alsoReport(tests.reaped());
-        }
-        warmSummaryWhileWaiting(reaping.targets());
-        reaping.reap(config, watchdog == null ? null : watchdog.signalShell(), "", "", session, "exit-hook");
     }
 }

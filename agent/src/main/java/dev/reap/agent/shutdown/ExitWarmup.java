@@ -8,27 +8,24 @@ import org.slf4j.helpers.MessageFormatter;
  * costs 0.2-0.8 ms to load, verify and initialise: some 12 ms before the first signal and 4 ms
  * after the last one went on that alone, time that every exit with a child left waits out.
  *
- * <p>The watchdog's reporter thread calls it once a child has lasted (when it starts the signal
- * shell, for the same reason): started at the first spawn instead, the loading competed with a
- * short-lived JVM's own start and exit on two cores and made the start of a program that spawns
- * once 5% slower. For an exit that came sooner, the exit hook calls it during the first grace:
- * the summary's classes then load while the reaper waits. The names are in the order the exit needs them: an exit that comes meanwhile
- * waits for the class it needs, never loads one twice. A class missing here is loaded at exit
- * as before; the integration test {@code ExitWarmupTest} names any that the exit path loads itself.
+ * <p>The agent calls it once a child has lasted (when the watchdog starts: done at the first spawn
+ * instead, the loading competed with a short-lived JVM's own start and exit on two cores and made
+ * the start of a program that spawns once 5% slower). For an exit that came sooner, the exit hook
+ * calls it during the first grace: the summary's classes then load while the reaper waits. The
+ * names are in the order the exit needs them: an exit that comes meanwhile waits for the class it
+ * needs, never loads one twice. The integration test {@code ExitWarmupTest} names any class the
+ * exit path loads itself.
  */
 public final class ExitWarmup {
     /** The agent's classes the exit hook loads, by name: some are package-private elsewhere. */
     static final String[] CLASSES = {
         // finding what is left
-        "dev.reap.agent.shutdown.TargetCollector",
-        "dev.reap.agent.report.Origin",
-        "dev.reap.agent.report.Origin$Kind",
-        "dev.reap.agent.find.Root",
         "dev.reap.agent.find.SessionTargets",
+        "dev.reap.agent.find.SessionTargets$Root",
+        "dev.reap.agent.reap.Origin",
+        "dev.reap.agent.reap.Origin$Kind",
         "dev.reap.agent.proc.ProcessTable",
         "dev.reap.agent.reap.Target",
-        "dev.reap.agent.find.TagMatcher",
-        "dev.reap.agent.find.TaggedScan",
         // reaping it
         "dev.reap.agent.report.Reaping",
         "dev.reap.agent.shutdown.ExitReap$SummaryWarmer",

@@ -10,7 +10,6 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,7 +26,7 @@ import java.util.function.UnaryOperator;
  * too. When {@code ProcessBuilder} was loaded before the agent (attach), it is retransformed, and
  * that transformer stays registered so that a later retransformation re-applies it.
  */
-public final class SpawnHook {
+public final class SpawnHook implements ClassFileTransformer {
     /** Loaded only when something is logged: see {@link Log#debugEnabled()}. */
     private static final class Logs {
         static final Logger LOG = Loggers.get(SpawnHook.class);
@@ -35,33 +34,24 @@ public final class SpawnHook {
     private static final String TARGET = "java.lang.ProcessBuilder";
 
     private final Instrumentation instrumentation;
-    private final Supplier<Connection> connection;
+    private final UnaryOperator<Map<String, String>> environmentHook;
+    private final BiConsumer<Process, ProcessBuilder> startHook;
+    private final RewriteSource rewrites;
     private volatile boolean hooked;
     /** True once the transformer saw {@code ProcessBuilder} pass, hooked or not. */
     private volatile boolean seen;
     /**
-     * The connection this hook rewrote {@code ProcessBuilder} for, once it did; while
-     * {@link #hooked} is still false, a bridge merged into it waits to be connected.
+     * True once this hook rewrote {@code ProcessBuilder}, not another copy of the agent before it;
+     * while {@link #hooked} is still false, a bridge merged into it waits to be connected.
      */
-    private volatile Connection connected;
+    private volatile boolean ours;
 
-    private SpawnHook(Instrumentation instrumentation, Supplier<Connection> connection) {
+    private SpawnHook(Instrumentation instrumentation, UnaryOperator<Map<String, String>> environmentHook,
+                      BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
         this.instrumentation = instrumentation;
-        this.connection = connection;
-    }
-
-    /** What the rewritten {@code ProcessBuilder} is connected to, and where its rewrite comes from. */
-    public static final class Connection {
-        final UnaryOperator<Map<String, String>> environmentHook;
-        final BiConsumer<Process, ProcessBuilder> startHook;
-        final RewriteSource rewrites;
-
-        public Connection(UnaryOperator<Map<String, String>> environmentHook,
-                          BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
-            this.environmentHook = environmentHook;
-            this.startHook = startHook;
-            this.rewrites = rewrites;
-        }
+        this.environmentHook = environmentHook;
+        this.startHook = startHook;
+        this.rewrites = rewrites;
     }
 
     /**
@@ -87,14 +77,14 @@ public final class SpawnHook {
     }
 
     /**
-     * Hooks {@code ProcessBuilder}, loading it if it is not loaded yet (see the class comment). The
-     * connection is asked for when {@code ProcessBuilder} passes through the transformer; it may
-     * answer null to leave {@code ProcessBuilder} alone.
+     * Hooks {@code ProcessBuilder}, loading it if it is not loaded yet (see the class comment):
+     * {@code environmentHook} gets every spawn's environment and returns the child's,
+     * {@code startHook} every process started; {@code rewrites} makes the rewritten class.
      */
-    public static SpawnHook install(Instrumentation instrumentation, Supplier<Connection> connection) {
-        SpawnHook hook = new SpawnHook(instrumentation, connection);
-        Transformer once = hook.new Transformer();
-        instrumentation.addTransformer(once, false);
+    public static SpawnHook install(Instrumentation instrumentation, UnaryOperator<Map<String, String>> environmentHook,
+                                    BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
+        SpawnHook hook = new SpawnHook(instrumentation, environmentHook, startHook, rewrites);
+        instrumentation.addTransformer(hook, false);
         Class<?> processBuilder;
         try {
             processBuilder = Class.forName(TARGET, false, null);
@@ -102,14 +92,14 @@ public final class SpawnHook {
             Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", e);
             return hook;
         } finally {
-            instrumentation.removeTransformer(once);
+            instrumentation.removeTransformer(hook);
         }
-        if (hook.connected != null && !hook.hooked) {
+        if (hook.ours && !hook.hooked) {
             hook.connectMerged(processBuilder);
         }
         if (!hook.seen) {
             // loaded before the agent: retransform it, with a transformer that stays
-            instrumentation.addTransformer(hook.new Transformer(), true);
+            instrumentation.addTransformer(hook, true);
             try {
                 instrumentation.retransformClasses(processBuilder);
             } catch (Throwable t) {
@@ -119,11 +109,9 @@ public final class SpawnHook {
         return hook;
     }
 
-    /** Installs with a ready connection. */
-    public static SpawnHook install(Instrumentation instrumentation, UnaryOperator<Map<String, String>> environmentHook,
-                                    BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
-        Connection ready = new Connection(environmentHook, startHook, rewrites);
-        return install(instrumentation, new Ready(ready));
+    /** True when this copy of the agent hooked {@code ProcessBuilder}, not another one before it. */
+    public boolean ours() {
+        return ours;
     }
 
     /** True once {@code ProcessBuilder} runs the rewritten code. */
@@ -138,21 +126,14 @@ public final class SpawnHook {
      * by another agent later gets the same rewrite again.
      */
     private byte[] rewrite(byte[] original, boolean loading) throws Exception {
-        Connection c = connected;
-        if (c == null) {
-            // at a first load nobody can have hooked ProcessBuilder yet
-            if (!loading && alreadyInstalled()) {
-                if (Log.debugEnabled()) {
-                    Logs.LOG.debug("already loaded in this JVM; nothing to do");
-                }
-                return null;
+        // at a first load nobody can have hooked ProcessBuilder yet
+        if (!ours && !loading && alreadyInstalled()) {
+            if (Log.debugEnabled()) {
+                Logs.LOG.debug("already loaded in this JVM; nothing to do");
             }
-            c = connection.get();
-            if (c == null) {
-                return null;
-            }
+            return null;
         }
-        Rewrite rewrite = c.rewrites.rewrite(original, loading);
+        Rewrite rewrite = rewrites.rewrite(original, loading);
         if (rewrite == null) {
             Logs.LOG.warn("cannot hook ProcessBuilder on this JDK ({} {}): its start method has an unknown shape;"
                     + " children will not be recorded. Please report it.",
@@ -162,13 +143,13 @@ public final class SpawnHook {
         if (!rewrite.isMerged()) {
             Class<?> bridge = BridgeClass.existing();
             if (bridge == null) {
-                BridgeClass.defineAndConnect(instrumentation, rewrite, c.environmentHook, c.startHook);
+                BridgeClass.defineAndConnect(instrumentation, rewrite, environmentHook, startHook);
             } else {
-                BridgeClass.connect(bridge, c.environmentHook, c.startHook);
+                BridgeClass.connect(bridge, environmentHook, startHook);
             }
             hooked = true;
         }
-        connected = c;
+        ours = true;
         return rewrite.processBuilder();
     }
 
@@ -177,42 +158,26 @@ public final class SpawnHook {
      * its one public member: plain reflection on a public method, no package opened.
      */
     private void connectMerged(Class<?> processBuilder) {
-        Connection c = connected;
         try {
-            connectMethod(processBuilder).invoke(null, c.environmentHook, c.startHook);
+            connectMethod(processBuilder).invoke(null, environmentHook, startHook);
             hooked = true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", e);
         }
     }
 
-    private static final class Ready implements Supplier<Connection> {
-        private final Connection connection;
-
-        Ready(Connection connection) {
-            this.connection = connection;
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (loader != null || !"java/lang/ProcessBuilder".equals(className)) {
+            return null;
         }
-
-        @Override
-        public Connection get() {
-            return connection;
-        }
-    }
-
-    private final class Transformer implements ClassFileTransformer {
-        @Override
-        public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
-                                ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-            if (loader != null || !"java/lang/ProcessBuilder".equals(className)) {
-                return null;
-            }
-            seen = true;
-            try {
-                return rewrite(classfileBuffer, classBeingRedefined == null);
-            } catch (Throwable t) {
-                Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", t);
-                return null;
-            }
+        seen = true;
+        try {
+            return rewrite(classfileBuffer, classBeingRedefined == null);
+        } catch (Throwable t) {
+            Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", t);
+            return null;
         }
     }
 }

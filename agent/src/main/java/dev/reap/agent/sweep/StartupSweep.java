@@ -64,12 +64,12 @@ public final class StartupSweep implements Runnable {
                 return;
             }
             SessionScan scan = SessionScan.deadSessions(self.pid());
-            Reaping reaping = new Reaping(Sweep.leftovers(scan, null), config);
+            Reaping reaping = Reaping.ofStartupSweep(config, Sweep.leftovers(scan, null));
             Logs.LOG.debug("start-up sweep: {} processes scanned, {} left by dead sessions", scan.scanned(), reaping.targets().size());
             if (reaping.targets().isEmpty()) {
                 return;
             }
-            reaping.reap(config, null, "start-up sweep of dead sessions: ", "start-up sweep: ", null, "sweep");
+            reaping.reap(null);
         } catch (Throwable t) {
             Logs.LOG.warn("start-up sweep failed", t);
         }

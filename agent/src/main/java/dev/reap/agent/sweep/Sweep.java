@@ -2,8 +2,8 @@ package dev.reap.agent.sweep;
 
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.reap.Origin;
 import dev.reap.agent.reap.Target;
-import dev.reap.agent.report.Origin;
 import dev.reap.agent.session.Session;
 
 import java.nio.file.Path;

@@ -1,18 +1,12 @@
 package dev.reap.agent.watchdog;
 
 import dev.reap.agent.config.Config;
-import dev.reap.agent.find.Root;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.reap.SignalShell;
-import dev.reap.agent.report.Origin;
 import dev.reap.agent.report.Reaping;
 import dev.reap.agent.session.Session;
 import org.slf4j.Logger;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * What the watchdog does when its host died without its hooks: reap the session as the exit hook
@@ -45,16 +39,11 @@ final class HostDeathReap implements Runnable {
     }
 
     private void reap() throws Exception {
-        List<Root> roots = new ArrayList<>();
-        for (Map.Entry<Long, Long> e : watched.all().entrySet()) {
-            roots.add(Root.recorded(e.getKey(), e.getValue(), Origin.recorded(e.getKey()), Origin.descendantOf(e.getKey())));
-        }
-        Reaping reaping = new Reaping(SessionTargets.collect(session, roots), config);
+        Reaping reaping = Reaping.afterHostDeath(config, session, SessionTargets.afterHostDeath(session, watched.all()));
         if (reaping.targets().isEmpty() && !reaping.excludedAny() && config.report() == null) {
             LOG.debug("watchdog: JVM {} ended without its shutdown hooks; nothing of it was left", session.pid());
             return;
         }
-        reaping.reap(config, shell, "watchdog: JVM " + session.pid() + " ended without its shutdown hooks; ",
-                "watchdog: ", session, "watchdog");
+        reaping.reap(shell);
     }
 }

@@ -1,28 +1,21 @@
 package dev.reap.agent.watchdog;
 
-import dev.reap.agent.config.Config;
+import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.Privileged;
-import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Session;
-import dev.reap.agent.shutdown.ExitWarmup;
-import dev.reap.agent.spawn.OwnSpawns;
 
+import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.PrivilegedAction;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
- * The host's end of the watchdog. It tells the sidecar of every child that has lived
+ * The host's end of the watchdog. It tells the {@link Sidecar} of every child that has lived
  * {@value #LASTING_MILLIS} ms (starting the sidecar for the first such child), and says goodbye
  * after the exit hook has reaped. If the host dies without its hooks, the kernel closes the pipe
  * and the sidecar, seeing the end of the stream without a goodbye, reaps the session.
@@ -35,22 +28,15 @@ import java.util.function.Supplier;
  * its session tag; a host killed within {@value #LASTING_MILLIS} ms of its first lasting spawn
  * leaves its children to the next start-up sweep or the {@code sweep} command.
  *
- * <p>With the sidecar, a {@link SignalShell} is started for the host's own exit, and the exit
- * hook's classes are loaded ({@link ExitWarmup}): children that lasted are worth a fast SIGINT,
- * and starting a {@code kill} process at exit, while a hundred children die at once, was most of
- * the reap's time.
- *
  * <p>A sidecar that ends while the host lives (killed on its own, chosen by the OOM killer) is
  * replaced at once, told everything the lost one had been told, with one warning line: the host
  * keeps the children it reported (pruned as they exit) and the lines of adopted processes. A
  * guard thread waits for each sidecar's end. Three sidecars in a row that die within
  * {@value #QUICK_DEATH_MILLIS} ms of their start are not replaced again: the watchdog is lost.
  *
- * <p>Protocol, one line each, host to watchdog: a PID (the sidecar reads its start time from
+ * <p>Protocol, one line each, host to sidecar: a PID (the sidecar reads its start time from
  * {@code /proc} itself, and only while the PID is still the host's child), a PID and the start
- * time the host read (a process adopted at attach), or {@value WatchdogMain#GOODBYE}. The JDK
- * starts children with every descriptor but 0, 1 and 2 closed, so no other process holds the
- * pipe's write end.
+ * time the host read (a process adopted at attach), or {@value WatchdogMain#GOODBYE}.
  */
 public final class Watchdog {
     /** How long a child must live before the sidecar hears of it. */
@@ -58,11 +44,11 @@ public final class Watchdog {
     /** A sidecar that dies this soon after its start, three times in a row, is not started again. */
     static final long QUICK_DEATH_MILLIS = 2_000;
     private static final int MAX_QUICK_DEATHS = 3; // "the third time" in the warning
-    /** How long a broken pipe waits for the JDK to see the sidecar's exit. */
-    private static final long EXIT_SEEN_MILLIS = 200;
 
     private final Session session;
-    private final Supplier<Config> exitConfig;
+    private final ConfigLoader configs;
+    private final File agentJar;
+    private final Runnable firstLasting;
     /** Children not yet reported, with their spawn times; guarded by this. */
     private final List<Process> recent = new ArrayList<>();
     private final List<Long> recentNanos = new ArrayList<>();
@@ -80,16 +66,18 @@ public final class Watchdog {
     /** Set by the guard when the sidecar ended while the host lives: the reporter starts a new one. */
     private String replacing;
     private int quickDeaths;
-    /** Why the sidecar was ended by the host (it stopped reading), for the guard's warning. */
-    private String stoppedReading;
-    private long launchedNanos;
-    private Process process;
-    private OutputStream events;
-    private SignalShell shell;
+    private Sidecar sidecar;
 
-    public Watchdog(Session session, Supplier<Config> exitConfig) {
+    /**
+     * {@code configs}: where the exit keys come from when the sidecar starts; {@code agentJar}: the
+     * code it runs; {@code firstLasting}: run on the reporter's thread once the first sidecar has
+     * heard of the first lasting child (the agent readies its exit then).
+     */
+    public Watchdog(Session session, ConfigLoader configs, File agentJar, Runnable firstLasting) {
         this.session = session;
-        this.exitConfig = exitConfig;
+        this.configs = configs;
+        this.agentJar = agentJar;
+        this.firstLasting = firstLasting;
         // the sidecar reads /proc: Linux only; elsewhere the exit hook alone reaps
         this.lost = !ProcFs.available();
     }
@@ -126,18 +114,15 @@ public final class Watchdog {
         }
     }
 
-    /** Guarded by this. Made with the agent's permissions: it is started on the host's stack (see {@link Privileged#always}). */
+    /** Guarded by this. With the agent's permissions: it is started on the host's stack. */
     private void startReporter() {
-        reporter = Privileged.always(new StartReporter());
+        reporter = Privileged.daemon(new Reporter(), "reap-agent-watchdog");
     }
 
-    private final class StartReporter implements PrivilegedAction<Thread> {
+    private final class Reporter implements Runnable {
         @Override
-        public Thread run() {
-            Thread thread = new Thread(new Reporter(), "reap-agent-watchdog");
-            thread.setDaemon(true);
-            thread.start();
-            return thread;
+        public void run() {
+            report();
         }
     }
 
@@ -150,55 +135,30 @@ public final class Watchdog {
         recent.clear();
         recentNanos.clear();
         adoptedLines.clear();
-        if (process == null) {
+        if (sidecar == null) {
             released = true;
             notifyAll();
         }
     }
 
     /**
-     * After a clean exit's reaping: goodbye, then SIGKILL to the sidecar, our own child holding
-     * nothing worth a polite end, so that it does not hold the host's stderr a moment longer
-     * than the host (a runner reading the host's output waits for every writer to close it).
-     * A sidecar still starting is not waited for: its reporter ends it if it gets that far before
-     * the JVM is gone, and if not, the sidecar finds nothing left of the session and exits.
+     * After a clean exit's reaping: goodbye to the sidecar. One still starting is not waited for:
+     * its reporter ends it if it gets that far before the JVM is gone, and if not, the sidecar
+     * finds nothing left of the session and exits.
      */
     public synchronized void release() {
         released = true;
-        if (shell != null) {
-            shell.close();
-            shell = null;
+        if (sidecar != null) {
+            sidecar.goodbye();
         }
-        if (process != null) {
-            send(WatchdogMain.GOODBYE);
-            try {
-                events.close();
-            } catch (IOException ignored) {
-                // gone already: it has nothing to do either way
-            }
-            process.destroyForcibly();
-        }
-        process = null;
-        events = null;
+        sidecar = null;
         notifyAll();
-    }
-
-    /** The shell the exit hook sends SIGINT through, or null (no sidecar yet, or none here). */
-    public synchronized SignalShell signalShell() {
-        return shell;
-    }
-
-    /** A class, not a method reference: a lambda on the first spawn's path costs its bootstrap. */
-    private final class Reporter implements Runnable {
-        @Override
-        public void run() {
-            report();
-        }
     }
 
     /** The reporter thread: waits for children to last, starts the sidecar for the first, reports them. */
     private void report() {
         try {
+            boolean first = true;
             while (true) {
                 List<String> lasting = new ArrayList<>();
                 long sleepNanos;
@@ -220,33 +180,22 @@ public final class Watchdog {
                             }
                         }
                         lasting.addAll(adoptedReported);
+                        replaced += "; started a new one, told of the " + lasting.size()
+                                + (lasting.size() == 1 ? " process" : " processes") + " it covered: pid ";
                     }
-                    int told = lasting.size();
                     adoptedReported.addAll(adoptedLines);
                     lasting.addAll(adoptedLines);
                     adoptedLines.clear();
                     sleepNanos = takeLasting(lasting);
-                    if (replaced != null) {
-                        replaced += "; started a new one, told of the " + told + (told == 1 ? " process" : " processes")
-                                + " it covered: pid ";
-                    }
                 }
                 if (!lasting.isEmpty() || replaced != null) {
-                    boolean launching = process == null;
-                    if (launching && !launch()) {
+                    if (!tell(lasting, replaced)) {
                         return;
                     }
-                    synchronized (this) {
-                        if (replaced != null && process != null) {
-                            Loggers.get(Watchdog.class).warn(replaced + process.pid());
-                        }
-                        for (int i = 0; i < lasting.size() && process != null; i++) {
-                            send(lasting.get(i));
-                        }
-                    }
-                    if (launching && replaced == null) {
+                    if (first) {
                         // after the sidecar has heard of the children: their cover comes first
-                        ExitWarmup.warm();
+                        first = false;
+                        firstLasting.run();
                     }
                 }
                 if (sleepNanos > 0) {
@@ -266,6 +215,64 @@ public final class Watchdog {
                 lost("it failed (" + e + ")" + (e instanceof SecurityException ? "; " + Privileged.GRANT : ""));
             }
         }
+    }
+
+    /** Starts a sidecar when there is none, then sends the lines; false when there is no sidecar to be had. */
+    private boolean tell(List<String> lines, String replaced) {
+        boolean haveOne;
+        synchronized (this) {
+            haveOne = sidecar != null;
+        }
+        Sidecar started = haveOne ? null : launch();
+        synchronized (this) {
+            if (!haveOne) {
+                if (released) {
+                    // the host is already past its exit hook
+                    if (started != null) {
+                        started.stop();
+                    }
+                    return false;
+                }
+                if (started == null) {
+                    return false;
+                }
+                sidecar = started;
+                Thread guard = new Thread(new Guard(started), "reap-agent-watchdog-guard");
+                guard.setDaemon(true);
+                guard.start();
+            }
+            if (replaced != null) {
+                Loggers.get(Watchdog.class).warn(replaced + sidecar.pid());
+            }
+            for (String line : lines) {
+                sidecar.send(line);
+            }
+            return true;
+        }
+    }
+
+    /** Starts a sidecar; null (and the watchdog lost) when it cannot be started. */
+    private Sidecar launch() {
+        String failure;
+        if (agentJar == null) {
+            failure = "cannot locate the agent's code to start it";
+        } else {
+            try {
+                Sidecar started = Sidecar.start(WatchdogCommand.command(agentJar, session, configs.atExit()));
+                if (Log.debugEnabled()) {
+                    Loggers.get(Watchdog.class).debug("watchdog started: pid " + started.pid());
+                }
+                return started;
+            } catch (IOException | RuntimeException e) {
+                failure = "it could not start (" + e.getMessage() + ")";
+            }
+        }
+        synchronized (this) {
+            if (!released) {
+                lost(failure);
+            }
+        }
+        return null;
     }
 
     /**
@@ -310,145 +317,54 @@ public final class Watchdog {
 
     /** Waits for one sidecar's end; if the host still lives and wants it, has it replaced. */
     private final class Guard implements Runnable {
-        private final Process sidecar;
+        private final Sidecar watched;
 
-        Guard(Process sidecar) {
-            this.sidecar = sidecar;
+        Guard(Sidecar watched) {
+            this.watched = watched;
         }
 
         @Override
         public void run() {
-            int status;
             try {
-                status = sidecar.waitFor();
+                ended(watched, watched.process().waitFor());
             } catch (InterruptedException e) {
-                return;
+                Thread.currentThread().interrupt();
             }
-            ended(sidecar, status);
         }
     }
 
-    private synchronized void ended(Process sidecar, int status) {
-        if (process != sidecar || released) {
+    private synchronized void ended(Sidecar ended, int status) {
+        if (sidecar != ended || released) {
             return;
         }
-        String what = "the watchdog (pid " + sidecar.pid() + ") " + (stoppedReading != null ? stoppedReading
-                : "ended on its own (exit status " + status + (status > 128 ? ", signal " + (status - 128) : "") + ")");
-        stoppedReading = null;
-        process = null;
-        events = null;
+        String what = "the watchdog (pid " + ended.pid() + ") " + ended.howItEnded(status);
+        sidecar = null;
         if (exiting) {
             // the exit hook is reaping; a new sidecar would only compete with it
             return;
         }
-        quickDeaths = System.nanoTime() - launchedNanos < QUICK_DEATH_MILLIS * 1_000_000 ? quickDeaths + 1 : 0;
+        quickDeaths = ended.startedWithin(QUICK_DEATH_MILLIS) ? quickDeaths + 1 : 0;
         if (quickDeaths >= MAX_QUICK_DEATHS) {
             lost(what + ", for the third time in a row within " + QUICK_DEATH_MILLIS + " ms of its start");
-            notifyAll();
-            return;
+        } else {
+            replacing = what;
         }
-        replacing = what;
         notifyAll();
     }
 
-    /** Starts the sidecar and the signal shell; false when the sidecar could not be started. */
-    private boolean launch() {
-        Process started = null;
-        String failure = null;
-        List<String> command = WatchdogCommand.command(session, exitConfig.get());
-        if (command == null) {
-            failure = "cannot locate the agent's code to start it";
-        } else {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
-            WatchdogCommand.clean(builder.environment());
-            try {
-                started = OwnSpawns.start(builder);
-            } catch (IOException | RuntimeException e) {
-                failure = "it could not start (" + e.getMessage() + ")";
-            }
-        }
-        boolean haveShell;
-        synchronized (this) {
-            haveShell = shell != null;
-        }
-        SignalShell startedShell = started == null || haveShell ? null : SignalShell.start();
-        synchronized (this) {
-            if (released) {
-                // the host is already past its exit hook
-                if (started != null) {
-                    started.destroyForcibly();
-                }
-                if (startedShell != null) {
-                    startedShell.close();
-                }
-                return false;
-            }
-            if (started == null) {
-                lost(failure);
-                return false;
-            }
-            process = started;
-            events = started.getOutputStream();
-            if (startedShell != null) {
-                shell = startedShell;
-            }
-            launchedNanos = System.nanoTime();
-            Thread guard = new Thread(new Guard(started), "reap-agent-watchdog-guard");
-            guard.setDaemon(true);
-            guard.start();
-            debug("watchdog started: pid " + started.pid());
-            return true;
-        }
-    }
-
-    /**
-     * One line to the watchdog. A watchdog that stopped reading is ended, and its guard has it
-     * replaced: the replacement is told all that this one was. Never the host's problem.
-     */
-    private void send(String line) {
-        if (events == null) {
-            return;
-        }
-        try {
-            events.write((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
-            events.flush();
-        } catch (IOException e) {
-            events = null;
-            // A sidecar killed a moment ago breaks the pipe before the JDK has seen it exit: given
-            // that moment, its guard says how it ended. Only one still running stopped reading.
-            try {
-                if (process.waitFor(EXIT_SEEN_MILLIS, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            stoppedReading = "stopped reading (" + e.getMessage() + ")";
-            process.destroyForcibly();
-        }
-    }
-
+    /** Guarded by this. */
     private void lost(String why) {
         Loggers.get(Watchdog.class).warn("the watchdog is lost: " + why
                 + "; processes will not be reaped if this JVM dies without its shutdown hooks");
-        if (process != null) {
-            process.destroyForcibly();
+        if (sidecar != null) {
+            sidecar.stop();
         }
-        process = null;
-        events = null;
+        sidecar = null;
         lost = true;
         recent.clear();
         recentNanos.clear();
         adoptedLines.clear();
         reported.clear();
         adoptedReported.clear();
-    }
-
-    private static void debug(String message) {
-        if (Log.debugEnabled()) {
-            Loggers.get(Watchdog.class).debug(message);
-        }
     }
 }

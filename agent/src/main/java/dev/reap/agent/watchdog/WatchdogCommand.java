@@ -1,17 +1,12 @@
 package dev.reap.agent.watchdog;
 
-import dev.reap.agent.AgentJar;
 import dev.reap.agent.config.Config;
-import dev.reap.agent.config.Durations;
 import dev.reap.agent.config.Key;
-import dev.reap.agent.junit.TestScopes;
-import dev.reap.agent.reap.Signal;
 import dev.reap.agent.session.Session;
 
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,33 +29,26 @@ final class WatchdogCommand {
     private WatchdogCommand() {
     }
 
-    /** The command, or null when the agent's own code cannot be located. */
-    static List<String> command(Session session, Config exitConfig) {
-        File classPath = AgentJar.location();
-        if (classPath == null) {
-            return null;
-        }
+    /**
+     * The command: the keys that act at exit (and {@code reap.log}) as the configuration holds them
+     * now, as system properties the sidecar reads with the agent's own loader.
+     */
+    static List<String> command(File agentJar, Session session, Config exitConfig) {
         List<String> command = new ArrayList<>();
         String setsid = setsid();
         if (setsid != null) {
             command.add(setsid);
         }
-
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        for (String option : JVM_OPTIONS) {
-            command.add(option);
-        }
-        command.add("-D" + Key.GRACE.property() + "=" + Durations.format(exitConfig.grace()));
-        command.add("-D" + Key.SIGNALS.property() + "=" + signals(exitConfig.signals()));
-        command.add("-D" + Key.LOG.property() + "=" + exitConfig.log().name().toLowerCase(Locale.ROOT));
-        if (exitConfig.exclude() != null) {
-            command.add("-D" + Key.EXCLUDE.property() + "=" + exitConfig.exclude().pattern());
-        }
-        if (exitConfig.report() != null) {
-            command.add("-D" + Key.REPORT.property() + "=" + exitConfig.report());
+        command.addAll(List.of(JVM_OPTIONS));
+        for (Key key : Key.values()) {
+            String text = exitConfig.text(key);
+            if ((key.readAgainAtExit() || key == Key.LOG) && text != null) {
+                command.add("-D" + key.property() + "=" + text);
+            }
         }
         command.add("-cp");
-        command.add(classPath.getPath());
+        command.add(agentJar.getPath());
         command.add(MAIN);
         command.add(session.id());
         return command;
@@ -72,19 +60,11 @@ final class WatchdogCommand {
             environment.remove(name);
         }
         environment.remove(Session.TAG);
-        environment.remove(TestScopes.TAG);
+        environment.remove(Session.SCOPE_TAG);
         // its configuration comes as system properties, which environment variables must not override
         for (Key key : Key.values()) {
             environment.remove(key.environmentVariable());
         }
-    }
-
-    private static String signals(List<Signal> signals) {
-        StringBuilder text = new StringBuilder();
-        for (Signal s : signals) {
-            text.append(text.length() == 0 ? "" : ",").append(s.name());
-        }
-        return text.toString();
     }
 
     /** {@code setsid} runs the watchdog in a new session: no terminal, no process group signals. */

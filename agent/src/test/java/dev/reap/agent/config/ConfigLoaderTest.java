@@ -1,5 +1,6 @@
 package dev.reap.agent.config;
 
+import dev.reap.agent.log.LogLevel;
 import dev.reap.agent.reap.Signal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -187,7 +188,7 @@ class ConfigLoaderTest {
 
     @Test
     void splitKeepsCommasInsideValues() {
-        assertThat(ConfigLoader.splitOptions("signals=INT,TERM,KILL,log=debug"))
+        assertThat(AgentOptions.split("signals=INT,TERM,KILL,log=debug"))
                 .isEqualTo(List.of("signals=INT,TERM,KILL", "log=debug"));
     }
 }

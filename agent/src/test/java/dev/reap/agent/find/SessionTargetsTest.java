@@ -3,14 +3,14 @@ package dev.reap.agent.find;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.reap.Target;
-import dev.reap.agent.report.Origin;
 import dev.reap.agent.session.Session;
-import dev.reap.agent.spawn.OwnSpawns;
+import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.testing.Children;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +26,7 @@ class SessionTargetsTest {
             long grandchild = awaitOnlyChild(parent.pid());
             long ticks = ProcFs.stat(parent.pid()).startTicks();
 
-            List<Target> targets = SessionTargets.collect(SELF, List.of(Root.recorded(parent.pid(), ticks,
-                    Origin.recorded(parent.pid()), Origin.descendantOf(parent.pid()))));
+            List<Target> targets = SessionTargets.afterHostDeath(SELF, Map.of(parent.pid(), ticks));
 
             assertThat(pids(targets)).contains(parent.pid(), grandchild);
         }
@@ -40,8 +39,7 @@ class SessionTargetsTest {
             long grandchild = awaitOnlyChild(parent.pid());
             long otherTicks = ProcFs.stat(parent.pid()).startTicks() - 1;
 
-            List<Target> targets = SessionTargets.collect(SELF, List.of(Root.recorded(parent.pid(), otherTicks,
-                    Origin.recorded(parent.pid()), Origin.descendantOf(parent.pid()))));
+            List<Target> targets = SessionTargets.afterHostDeath(SELF, Map.of(parent.pid(), otherTicks));
 
             assertThat(pids(targets)).doesNotContain(parent.pid(), grandchild);
         }
@@ -62,7 +60,7 @@ class SessionTargetsTest {
             Children.await(Duration.ofSeconds(5), () -> "sleep 600".equals(ProcFs.commandLine(p.pid()))
                     && "sleep 600".equals(ProcFs.commandLine(stranger.pid())));
 
-            List<Long> found = pids(SessionTargets.collect(SELF, List.of()));
+            List<Long> found = pids(SessionTargets.afterHostDeath(SELF, Map.of()));
 
             assertThat(found).contains(p.pid()).doesNotContain(stranger.pid());
         }
@@ -80,11 +78,11 @@ class SessionTargetsTest {
             children.started().add(nobody);
             Children.await(Duration.ofSeconds(5), () -> "sleep 600".equals(ProcFs.commandLine(nobody.pid())));
 
-            List<Long> found = pids(SessionTargets.collect(SELF, List.of()));
+            List<Long> found = pids(SessionTargets.afterHostDeath(SELF, Map.of()));
 
             assertThat(found).as("another user's process with a copied tag").doesNotContain(nobody.pid());
-            assertThat(pids(SessionTargets.collect(SELF, List.of(Root.recorded(nobody.pid(),
-                    ProcFs.stat(nobody.pid()).startTicks(), Origin.recorded(nobody.pid()), Origin.descendantOf(nobody.pid()))))))
+            assertThat(pids(SessionTargets.afterHostDeath(SELF, Map.of(nobody.pid(),
+                    ProcFs.stat(nobody.pid()).startTicks()))))
                     .as("but a recorded child is ours whatever user it runs as").contains(nobody.pid());
         }
     }

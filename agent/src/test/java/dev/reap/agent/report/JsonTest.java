@@ -18,9 +18,9 @@ class JsonTest {
     }
 
     @Test
-    void readsBackWhatQuoteWrites() {
+    void readsBackWhatItWrites() {
         String tricky = "python3 -c \"import os\"\n\tx\\y\u0001";
-        assertThat(Json.parse(Report.quote(tricky))).isEqualTo(tricky);
+        assertThat(Json.parse(Json.write(tricky))).isEqualTo(tricky);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.reap.agent.spawn;
 
+import dev.reap.agent.SpawnRecorder;
+import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
@@ -36,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SpawnHookTest {
     private static final String CHAIN = "1-2,3-4";
     private static final Delegate DELEGATE = new Delegate();
+    private static final SpawnRecorder TAGGER = new SpawnRecorder(CHAIN, new Registry(), false, null);
     private static SpawnHook hook;
 
     private Registry registry;
@@ -44,17 +47,17 @@ class SpawnHookTest {
     @BeforeAll
     static void install() {
         if (hook == null) {
-            hook = SpawnHook.install(ByteBuddyAgent.install(), new ChildTagger(CHAIN), DELEGATE, RewriteSource.COMPUTE);
+            hook = SpawnHook.install(ByteBuddyAgent.install(), TAGGER::tag, DELEGATE, RewriteSource.COMPUTE);
         }
     }
 
     @BeforeEach
     void freshRegistry() {
         registry = new Registry();
-        SpawnRecorder recorder = new SpawnRecorder(registry, true, null);
+        SpawnRecorder recorder = new SpawnRecorder(CHAIN, registry, true, null);
         DELEGATE.target = (process, builder) -> {
             timesRecorded.computeIfAbsent(process.pid(), pid -> new AtomicInteger()).incrementAndGet();
-            recorder.accept(process, builder);
+            recorder.record(process, builder);
         };
     }
 
@@ -139,12 +142,12 @@ class SpawnHookTest {
     @Test
     void theSpawnSiteIsTheFirstFrameOutsideTheJdkAndTheAgent() throws Exception {
         // the bridge calls the recorder directly here, as in a real agent (no test wrapper on the stack)
-        BridgeClass.connect(BridgeClass.existing(), new ChildTagger(CHAIN), new SpawnRecorder(registry, true, null));
+        BridgeClass.connect(BridgeClass.existing(), TAGGER::tag, new SpawnRecorder(CHAIN, registry, true, null)::record);
         Process p;
         try {
             p = new ProcessBuilder("sleep", "30").start();
         } finally {
-            BridgeClass.connect(BridgeClass.existing(), new ChildTagger(CHAIN), DELEGATE);
+            BridgeClass.connect(BridgeClass.existing(), TAGGER::tag, DELEGATE);
         }
         try {
             Child child = registry.get(p.pid());

@@ -4,7 +4,7 @@ import dev.reap.agent.proc.Namespace;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.session.Session;
-import dev.reap.agent.spawn.OwnSpawns;
+import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.testing.Children;
 import org.junit.jupiter.api.Test;
 

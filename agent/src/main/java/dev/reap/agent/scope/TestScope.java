@@ -1,6 +1,7 @@
-package dev.reap.agent.junit;
+package dev.reap.agent.scope;
 
 import dev.reap.agent.session.Child;
+import dev.reap.agent.session.Session;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class TestScope {
     private static final int MIN_PRUNE_SIZE = 16;
 
     /**
-     * {@code tag}: the value of {@value TestScopes#TAG} its children get ({@code reap.scope=test}),
+     * {@code tag}: the value of {@value Session#SCOPE_TAG} its children get ({@code reap.scope=test}),
      * or null; {@code startTicks}: when it started, in clock ticks after boot (0 when unknown).
      */
     TestScope(String name, TestScope parent, TestScope previousOnThread, String tag, long startTicks) {
@@ -34,7 +35,7 @@ public final class TestScope {
         this.startTicks = startTicks;
     }
 
-    /** The value of {@value TestScopes#TAG} for its children, or null when they get none. */
+    /** The value of {@value Session#SCOPE_TAG} for its children, or null when they get none. */
     public String tag() {
         return tag;
     }

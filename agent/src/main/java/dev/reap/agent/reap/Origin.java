@@ -1,4 +1,4 @@
-package dev.reap.agent.report;
+package dev.reap.agent.reap;
 
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Child;

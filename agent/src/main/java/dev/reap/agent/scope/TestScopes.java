@@ -1,17 +1,14 @@
-package dev.reap.agent.junit;
+package dev.reap.agent.scope;
 
-import dev.reap.agent.Agent;
 import dev.reap.agent.config.Config;
+import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Loggers;
-import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.report.Origin;
+import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.report.Reaping;
 import dev.reap.agent.report.Summary;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Session;
-import dev.reap.agent.shutdown.TargetCollector;
-import dev.reap.agent.spawn.SpawnRecorder;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
@@ -22,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The JUnit scopes running in this JVM, as {@link ReapTestListener} reports them, and which one
+ * The JUnit scopes running in this JVM, as the agent's JUnit listener reports them, and which one
  * runs on each thread: every spawn is attributed to the scope of its thread. A thread started
  * inside a test inherits the test's scope (an {@link InheritableThreadLocal}); a pool's threads
  * made before the test (the common fork-join pool, an executor shared across tests) keep the scope
@@ -33,14 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * names them. Nothing here runs unless the agent is loaded and JUnit reports a test plan.
  */
 public final class TestScopes {
-    /**
-     * With {@code reap.scope=test}, every child gets this in its environment: the scope that
-     * spawned it, {@code <session id>/<n>}. It is how a {@code setsid} daemon that left the test's
-     * process tree is still found when the test ends.
-     */
-    public static final String TAG = "REAP_AGENT_SCOPE";
     private static final Logger LOG = Loggers.get(TestScopes.class);
-    private static TestScopes instance;
 
     private final Config config;
     private final String session;
@@ -50,23 +40,10 @@ public final class TestScopes {
     private final List<Outcome> reaped = Collections.synchronizedList(new ArrayList<>());
     private volatile TestScope run;
 
-    private TestScopes(Config config) {
+    /** {@code session}: whose id names the scope tags ({@code reap.scope=test}). */
+    public TestScopes(Config config, Session session) {
         this.config = config;
-        // only reap.scope=test tags children with their scope
-        this.session = config.scope() == Config.Scope.TEST ? Session.current(System.getenv()).id() : null;
-    }
-
-    /** The scopes of this JVM, or null when the agent is not running in it (JUnit found the jar on a class path only). */
-    public static synchronized TestScopes get() {
-        if (instance == null) {
-            Config config = Agent.runningConfig();
-            if (config == null) {
-                return null;
-            }
-            instance = new TestScopes(config);
-            SpawnRecorder.attributeTo(instance);
-        }
-        return instance;
+        this.session = session.id();
     }
 
     /** The scope running on this thread, or null outside tests. */
@@ -87,13 +64,13 @@ public final class TestScopes {
         }
     }
 
-    void runStarted() {
+    public void runStarted() {
         TestScope scope = newScope(null, null);
         run = scope;
         current.set(scope);
     }
 
-    void runFinished() {
+    public void runFinished() {
         TestScope scope = run;
         if (scope != null) {
             end(scope);
@@ -101,7 +78,7 @@ public final class TestScopes {
     }
 
     /** A test or class started on this thread; {@code parentId} may name a scope not tracked (the engine). */
-    void started(String id, String parentId, String name) {
+    public void started(String id, String parentId, String name) {
         TestScope parent = parentId == null ? null : running.get(parentId);
         TestScope scope = newScope(name, parent != null ? parent : run);
         running.put(id, scope);
@@ -117,7 +94,7 @@ public final class TestScopes {
         return new TestScope(name, parent, current.get(), session + "/" + serial.incrementAndGet(), Math.max(0, now));
     }
 
-    void finished(String id) {
+    public void finished(String id) {
         TestScope scope = running.remove(id);
         if (scope != null) {
             end(scope);
@@ -160,11 +137,10 @@ public final class TestScopes {
     }
 
     private void reap(TestScope scope, List<Child> live) {
-        Reaping reaping = new Reaping(TargetCollector.treesOf(live, TAG, scope.tag(), scope.startTicks(),
-                Origin.taggedBy(scope.name())), config);
-        if (reaping.targets().isEmpty()) {
-            return;
+        Reaping reaping = Reaping.atTestEnd(config, scope.toString(),
+                SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), scope.name()));
+        if (!reaping.targets().isEmpty()) {
+            reaped.addAll(reaping.reap(null).outcomes());
         }
-        reaped.addAll(reaping.reap(config, null, scope + " finished: ", scope + ": ", null, "scope").outcomes());
     }
 }

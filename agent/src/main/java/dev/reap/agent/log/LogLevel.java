@@ -1,4 +1,4 @@
-package dev.reap.agent.config;
+package dev.reap.agent.log;
 
 import java.util.Locale;
 
@@ -11,9 +11,10 @@ public enum LogLevel {
         return level != OFF && level.ordinal() <= ordinal();
     }
 
-    static LogLevel parse(String text) {
+    /** The level named {@code text} (any case), or null. */
+    public static LogLevel parse(String text) {
         for (LogLevel l : values()) {
-            if (l.name().toLowerCase(Locale.ROOT).equals(text.trim().toLowerCase(Locale.ROOT))) {
+            if (l.name().equalsIgnoreCase(text.trim())) {
                 return l;
             }
         }

@@ -1,4 +1,4 @@
-package dev.reap.agent.spawn;
+package dev.reap.agent.proc;
 
 import java.io.IOException;
 
@@ -22,7 +22,7 @@ public final class OwnSpawns {
     }
 
     /** True while the current thread is starting one of the agent's own processes. */
-    static boolean inProgress() {
+    public static boolean inProgress() {
         return SPAWNING.get() != null;
     }
 }

@@ -1,0 +1,104 @@
+package dev.reap.agent.watchdog;
+
+import dev.reap.agent.proc.OwnSpawns;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One watchdog sidecar as the host sees it: the process, and the pipe the host writes its lines to.
+ * The JDK starts children with every descriptor but 0, 1 and 2 closed, so no other process holds
+ * the pipe's write end: when the host dies, the sidecar reads the end of the stream.
+ */
+final class Sidecar {
+    /** How long a broken pipe waits for the JDK to see the sidecar's exit. */
+    private static final long EXIT_SEEN_MILLIS = 200;
+
+    private final Process process;
+    private final long startedNanos = System.nanoTime();
+    private OutputStream events;
+    /** Why the host ended it, when it stopped reading; else null. */
+    private String stoppedReading;
+
+    private Sidecar(Process process) {
+        this.process = process;
+        this.events = process.getOutputStream();
+    }
+
+    /** Starts it: stdout to nowhere, stderr shared with the host, so that its report reaches the same log. */
+    static Sidecar start(List<String> command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        WatchdogCommand.clean(builder.environment());
+        return new Sidecar(OwnSpawns.start(builder));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Process process() {
+        return process;
+    }
+
+    boolean startedWithin(long millis) {
+        return System.nanoTime() - startedNanos < TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /**
+     * One line. A sidecar that stopped reading is ended (its guard then has it replaced); a pipe
+     * broken because the sidecar was killed a moment ago is left for its guard to report.
+     */
+    void send(String line) {
+        if (events == null) {
+            return;
+        }
+        try {
+            events.write((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
+            events.flush();
+        } catch (IOException e) {
+            events = null;
+            try {
+                if (process.waitFor(EXIT_SEEN_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            stoppedReading = "stopped reading (" + e.getMessage() + ")";
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Goodbye, then SIGKILL: our own child, holding nothing worth a polite end, must not hold the
+     * host's stderr a moment longer than the host (a runner reading that output waits for every
+     * writer to close it).
+     */
+    void goodbye() {
+        send(WatchdogMain.GOODBYE);
+        stop();
+    }
+
+    void stop() {
+        try {
+            if (events != null) {
+                events.close();
+            }
+        } catch (IOException ignored) {
+            // gone already: it has nothing to do either way
+        }
+        events = null;
+        process.destroyForcibly();
+    }
+
+    /** How it ended, for the warning: {@code stopped reading (...)} or {@code ended on its own (exit status 137, signal 9)}. */
+    String howItEnded(int status) {
+        return stoppedReading != null ? stoppedReading
+                : "ended on its own (exit status " + status + (status > 128 ? ", signal " + (status - 128) : "") + ")";
+    }
+}
