@@ -1,6 +1,7 @@
 package dev.reap.bench;
 
 import dev.reap.agent.proc.Namespace;
+import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.sweep.SessionScan;
@@ -75,7 +76,7 @@ public final class SweepBench {
                 long[] pids = ProcFs.pids();
                 long start = System.nanoTime();
                 for (long pid : pids) {
-                    ProcFs.environmentVariable(pid, "REAP_AGENT_SESSIONS");
+                    ProcEnviron.variable(pid, "REAP_AGENT_SESSIONS");
                 }
                 floor.add((System.nanoTime() - start) / pids.length);
             }

@@ -11,6 +11,9 @@ import dev.reap.agent.sweep.StartupSweep;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.security.CodeSource;
 
 /**
  * The agent's entry, for {@code -javaagent} (premain) and attach (agentmain), and its only global:
@@ -50,7 +53,7 @@ public final class Agent {
     }
 
     private static void start(String options, Instrumentation instrumentation, boolean atJvmStart) {
-        String missing = Privileged.missingPermission();
+        String missing = System.getSecurityManager() == null ? null : Privileged.missingPermission();
         if (missing != null) {
             // the host starts, without the agent: its policy decides, not us
             Log.line("error: the agent is off: a SecurityManager is installed and the agent's jar lacks " + missing
@@ -88,7 +91,7 @@ public final class Agent {
             }
             return;
         }
-        AgentRuntime runtime = new AgentRuntime(config, loader, AgentJar.location());
+        AgentRuntime runtime = new AgentRuntime(config, loader, jar());
         runtime.hook(instrumentation);
         running = runtime;
         if (config.sweep()) {
@@ -123,10 +126,31 @@ public final class Agent {
     /** The agent jar's path, or a placeholder where even that is denied. */
     private static String jarPath() {
         try {
-            File jar = AgentJar.location();
+            File jar = jar();
             return jar == null ? "/path/to/reap-agent.jar" : jar.getPath();
         } catch (SecurityException e) {
             return "/path/to/reap-agent.jar";
+        }
+    }
+
+    /**
+     * Where the agent's code is: the jar the watchdog runs from and the CLI attaches (in the
+     * agent's own tests, its classes directory); null when unknown.
+     */
+    public static File jar() {
+        try {
+            CodeSource source = Agent.class.getProtectionDomain().getCodeSource();
+            URL location = source == null ? null : source.getLocation();
+            if (location == null || !"file".equals(location.getProtocol())) {
+                return null;
+            }
+            // the path as it is when nothing in it is escaped (the usual case): parsing a URI costs
+            // a cold JVM milliseconds
+            String path = location.getPath();
+            File file = path.indexOf('%') < 0 ? new File(path) : new File(location.toURI());
+            return file.exists() ? file : null;
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
         }
     }
 

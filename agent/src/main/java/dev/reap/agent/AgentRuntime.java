@@ -97,7 +97,7 @@ final class AgentRuntime implements UnaryOperator<Map<String, String>>, BiConsum
         session = Session.current(System.getenv());
         registry = new Registry();
         exitReap = new ExitReap(registry, session, configs);
-        watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap.preparation()) : null;
+        watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
         recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), watchdog);
         try {
             Runtime.getRuntime().addShutdownHook(new Thread(new Exit(), "reap-agent-exit"));

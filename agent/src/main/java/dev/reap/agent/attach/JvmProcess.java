@@ -1,5 +1,6 @@
 package dev.reap.agent.attach;
 
+import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class JvmProcess {
         }
         List<String> options = new ArrayList<>(arguments.subList(1, arguments.size()));
         for (String variable : OPTION_VARIABLES) {
-            String value = ProcFs.environmentVariable(pid, variable);
+            String value = ProcEnviron.variable(pid, variable);
             if (value != null) {
                 for (String option : value.trim().split("\\s+")) {
                     options.add(option);

@@ -1,7 +1,6 @@
 package dev.reap.agent.cli;
 
 import dev.reap.agent.Agent;
-import dev.reap.agent.AgentJar;
 import dev.reap.agent.attach.HotSpotAttach;
 import dev.reap.agent.attach.JvmProcess;
 import dev.reap.agent.config.ConfigException;
@@ -88,7 +87,7 @@ final class AttachCommand {
             throw new Refusal(Main.LEFT_SOMETHING, "needs Java 16 or later to run (it runs on Java "
                     + Runtime.version().feature() + "); the target may be any Java " + OLDEST_JDK + "+");
         }
-        File jar = AgentJar.location();
+        File jar = Agent.jar();
         if (jar == null || !jar.isFile()) {
             throw new Refusal(Main.USAGE, "run it from the agent's jar: java -jar reap-agent.jar attach " + pid);
         }

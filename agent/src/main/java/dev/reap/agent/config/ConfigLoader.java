@@ -84,138 +84,132 @@ public final class ConfigLoader {
         Object[] values = new Object[keys.length];
         String[] texts = new String[keys.length];
         for (Key key : keys) {
-            Raw raw = raw(key, properties, environment);
-            values[key.ordinal()] = raw.value == null ? null : parse(raw);
-            texts[key.ordinal()] = raw.value;
+            String text = text(key, properties, environment);
+            try {
+                values[key.ordinal()] = text == null ? null : parse(key, text);
+            } catch (ConfigException accepted) {
+                throw new ConfigException("invalid " + key.property() + "='" + text + "' (from "
+                        + from(key, properties, environment) + "): expected " + accepted.getMessage());
+            }
+            texts[key.ordinal()] = text;
         }
         return new Config(values, texts);
     }
 
-    private Raw raw(Key key, Properties properties, Map<String, String> environment) {
+    /** The value the precedence rule picks, as text; null when the key has none. */
+    private String text(Key key, Properties properties, Map<String, String> environment) {
         String value = agentOptions.get(key);
-        if (value != null) {
-            return new Raw(key, value, "agent options " + key.shortName());
+        if (value == null) {
+            value = properties.getProperty(key.property());
         }
-        value = properties.getProperty(key.property());
-        if (value != null) {
-            return new Raw(key, value, "system property -D" + key.property());
+        if (value == null) {
+            value = environment.get(key.environmentVariable());
         }
-        value = environment.get(key.environmentVariable());
-        if (value != null) {
-            return new Raw(key, value, "environment " + key.environmentVariable());
-        }
-        return new Raw(key, key.defaultValue(), "default " + key.property());
+        return value != null ? value : key.defaultValue();
     }
 
-    /** An if-chain, not a switch: javac compiles a switch on an enum into one more class to load. */
-    private static Object parse(Raw raw) throws ConfigException {
-        Key key = raw.key;
+    /** Where {@link #text} found the value, for an error message. */
+    private String from(Key key, Properties properties, Map<String, String> environment) {
+        return agentOptions.containsKey(key) ? "agent options " + key.shortName()
+                : properties.getProperty(key.property()) != null ? "system property -D" + key.property()
+                : environment.containsKey(key.environmentVariable()) ? "environment " + key.environmentVariable()
+                : "default " + key.property();
+    }
+
+    /**
+     * The value of {@code text} for {@code key}; a {@link ConfigException} saying what is accepted
+     * when it is none. An if-chain, not a switch: javac compiles a switch on an enum into one more
+     * class to load.
+     */
+    private static Object parse(Key key, String text) throws ConfigException {
         if (key == Key.GRACE) {
-            Duration d = Durations.parse(raw.value);
+            Duration d = Durations.parse(text);
             if (d == null) {
-                throw raw.invalid(Durations.ACCEPTED);
+                throw new ConfigException(Durations.ACCEPTED);
             }
             return d;
         }
         if (key == Key.SIGNALS) {
-            return signals(raw);
+            return signals(text);
         }
         if (key == Key.EXCLUDE) {
-            return pattern(raw);
+            return pattern(text);
         }
         if (key == Key.LOG) {
-            LogLevel level = LogLevel.parse(raw.value);
+            LogLevel level = LogLevel.parse(text);
             if (level == null) {
-                throw raw.invalid("one of off, error, warn, info, debug");
+                throw new ConfigException("one of off, error, warn, info, debug");
             }
             return level;
         }
         if (key == Key.REPORT) {
-            if (raw.value.trim().isEmpty()) {
-                throw raw.invalid("a file path; %p stands for the JVM's PID");
+            if (text.trim().isEmpty()) {
+                throw new ConfigException("a file path; %p stands for the JVM's PID");
             }
-            return raw.value.trim();
+            return text.trim();
         }
         if (key == Key.LEAKS) {
-            return choice(raw, Config.Leaks.values());
+            return choice(text, Config.Leaks.values());
         }
         if (key == Key.SCOPE) {
-            return choice(raw, Config.Scope.values());
+            return choice(text, Config.Scope.values());
         }
-        return bool(raw);
+        return bool(text);
     }
 
-    private static List<Signal> signals(Raw raw) throws ConfigException {
-        String accepted = "a comma-separated list of signals ending in KILL, such as INT,TERM,KILL (names "
-                + Signal.acceptedNames() + ", or their numbers)";
+    private static List<Signal> signals(String text) throws ConfigException {
+        ConfigException accepted = new ConfigException("a comma-separated list of signals ending in KILL, such as "
+                + "INT,TERM,KILL (names " + Signal.acceptedNames() + ", or their numbers)");
         List<Signal> signals = new ArrayList<>();
         int start = 0;
         // split on ',' and '+' by hand: a regex split would load java.util.regex at every JVM start
-        for (int i = 0; i <= raw.value.length(); i++) {
-            if (i == raw.value.length() || raw.value.charAt(i) == ',' || raw.value.charAt(i) == '+') {
-                Signal s = Signal.parse(raw.value.substring(start, i));
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == ',' || text.charAt(i) == '+') {
+                Signal s = Signal.parse(text.substring(start, i));
                 if (s == null || signals.contains(s)) {
-                    throw raw.invalid(accepted);
+                    throw accepted;
                 }
                 signals.add(s);
                 start = i + 1;
             }
         }
         if (signals.get(signals.size() - 1) != Signal.KILL) {
-            throw raw.invalid(accepted);
+            throw accepted;
         }
         return List.copyOf(signals);
     }
 
-    private static Boolean bool(Raw raw) throws ConfigException {
-        String v = raw.value.trim().toLowerCase(Locale.ROOT);
+    private static Boolean bool(String text) throws ConfigException {
+        String v = text.trim().toLowerCase(Locale.ROOT);
         if (v.equals("true") || v.equals("yes") || v.equals("on") || v.equals("1")) {
             return Boolean.TRUE;
         }
         if (v.equals("false") || v.equals("no") || v.equals("off") || v.equals("0")) {
             return Boolean.FALSE;
         }
-        throw raw.invalid("true or false");
+        throw new ConfigException("true or false");
     }
 
-    private static Pattern pattern(Raw raw) throws ConfigException {
-        if (raw.value.isEmpty()) {
+    private static Pattern pattern(String text) throws ConfigException {
+        if (text.isEmpty()) {
             return null;
         }
         try {
-            return Pattern.compile(raw.value);
+            return Pattern.compile(text);
         } catch (PatternSyntaxException e) {
-            throw raw.invalid("a Java regular expression (" + e.getDescription() + " near index " + e.getIndex() + ")");
+            throw new ConfigException("a Java regular expression (" + e.getDescription() + " near index " + e.getIndex() + ")");
         }
     }
 
     /** Takes the constants, not the class: getEnumConstants() is reflection, slow at start-up on JDK 18+. */
-    private static <E extends Enum<E>> E choice(Raw raw, E[] constants) throws ConfigException {
+    private static <E extends Enum<E>> E choice(String text, E[] constants) throws ConfigException {
         StringBuilder accepted = new StringBuilder("one of ");
         for (E e : constants) {
-            if (e.name().equalsIgnoreCase(raw.value.trim())) {
+            if (e.name().equalsIgnoreCase(text.trim())) {
                 return e;
             }
             accepted.append(e.ordinal() > 0 ? ", " : "").append(e.name().toLowerCase(Locale.ROOT));
         }
-        throw raw.invalid(accepted.toString());
-    }
-
-    /** A value as found, with where it came from, for error messages. */
-    private static final class Raw {
-        final Key key;
-        final String value;
-        final String from;
-
-        Raw(Key key, String value, String from) {
-            this.key = key;
-            this.value = value;
-            this.from = from;
-        }
-
-        ConfigException invalid(String accepted) {
-            return new ConfigException("invalid " + key.property() + "='" + value + "' (from " + from
-                    + "): expected " + accepted);
-        }
+        throw new ConfigException(accepted.toString());
     }
 }

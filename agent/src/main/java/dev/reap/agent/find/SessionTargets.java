@@ -1,5 +1,6 @@
 package dev.reap.agent.find;
 
+import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
@@ -37,7 +38,7 @@ public final class SessionTargets {
         for (Adopted a : adopted) {
             roots.add(new Root(a.pid(), a.startTicks(), null, null, Origin.adopted(a), Origin.descendantOf(a.pid())));
         }
-        return collect(roots, Session.TAG, session, null, session.startTime(), session.pid(), Origin.tagged());
+        return collect(roots, Session.TAG, session, null, session.startTime(), session.pid(), null);
     }
 
     /** For the watchdog, after its JVM's death: the PIDs it was told of, with their start times. */
@@ -47,7 +48,7 @@ public final class SessionTargets {
             roots.add(new Root(e.getKey(), e.getValue(), null, null, Origin.recorded(e.getKey()),
                     Origin.descendantOf(e.getKey())));
         }
-        return collect(roots, Session.TAG, session, null, session.startTime(), session.pid(), Origin.tagged());
+        return collect(roots, Session.TAG, session, null, session.startTime(), session.pid(), null);
     }
 
     /**
@@ -60,7 +61,7 @@ public final class SessionTargets {
             return fromHandles(children, List.of());
         }
         return collect(rootsOf(children), Session.SCOPE_TAG, null, scopeTag, sinceTicks,
-                ProcessHandle.current().pid(), Origin.taggedBy(test));
+                ProcessHandle.current().pid(), test);
     }
 
     /** A recorded process: a child (with the JDK's {@link Process}) or one known by PID and start time. */
@@ -96,10 +97,10 @@ public final class SessionTargets {
     /**
      * The roots and their descendants, then the live processes started at or after
      * {@code sinceTicks} whose {@code variable} names {@code session} (a chain holding it) or equals
-     * {@code value}, all from one snapshot.
+     * {@code value}, all from one snapshot; {@code test}: the JUnit test those are tagged by, or null.
      */
     private static List<Target> collect(List<Root> roots, String variable, Session session, String value,
-                                        long sinceTicks, long self, Origin tagged) {
+                                        long sinceTicks, long self, String test) {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
         for (Root root : roots) {
@@ -116,7 +117,7 @@ public final class SessionTargets {
                         root.descendants));
             }
         }
-        addTagged(table, variable, session, value, sinceTicks, self, tagged, found);
+        addTagged(table, variable, session, value, sinceTicks, self, test, found);
         return new ArrayList<>(found.values());
     }
 
@@ -128,15 +129,16 @@ public final class SessionTargets {
      * no environment to read.
      */
     private static void addTagged(ProcessTable table, String variable, Session session, String value, long sinceTicks,
-                                  long self, Origin origin, Map<Long, Target> found) {
+                                  long self, String test, Map<Long, Target> found) {
         long[] mine = null;
+        Origin origin = null;
         for (ProcStat stat : table.all()) {
             long pid = stat.pid();
             if (stat.startTicks() < sinceTicks || pid == self || stat.exited() || pid == KTHREADD
                     || stat.parentPid() == KTHREADD || found.containsKey(pid)) {
                 continue;
             }
-            String tag = ProcFs.settledEnvironmentVariable(pid, variable);
+            String tag = ProcEnviron.settledVariable(pid, variable);
             if (session != null ? !session.tags(tag) : !value.equals(tag)) {
                 continue;
             }
@@ -144,6 +146,7 @@ public final class SessionTargets {
                 mine = ProcFs.ownUserIds();
             }
             if (ProcFs.sameUser(mine, ProcFs.userIds(pid))) {
+                origin = origin != null ? origin : Origin.taggedBy(test);
                 found.put(pid, Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid), origin));
             }
         }

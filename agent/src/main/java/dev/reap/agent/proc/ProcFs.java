@@ -1,24 +1,32 @@
 package dev.reap.agent.proc;
 
+import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.io.File;
+import java.util.List;
 
 /**
  * Reads Linux's {@code /proc}. Every method tolerates the races of a live process table: an
  * entry that vanishes or turns unreadable mid-read gives null (or "absent"), never an exception.
  */
 public final class ProcFs {
+    /** Clock ticks per second in {@code /proc} times: USER_HZ, 100 on every Linux the JDK runs on. */
+    public static final int TICKS_PER_SECOND = 100;
     private static final boolean READABLE = new File("/proc/self/stat").canRead();
     /**
      * True when {@code /proc} numbers processes in another PID namespace than this process's own
-     * ({@code unshare --pid} without {@code --mount-proc}): its PIDs are not the ones the JDK
-     * gives this process's children, so nothing read there may be acted on.
+     * ({@code unshare --pid} without {@code --mount-proc}): {@code NSpid} then lists more than one
+     * PID. Its PIDs are not the ones the JDK gives this process's children, so nothing read there
+     * may be acted on. (A kernel without the line, before 4.1, shows one namespace as far as it can.)
      */
-    private static final boolean FOREIGN = READABLE && !showsOwnPidNamespace();
+    private static final boolean FOREIGN = READABLE && isForeign(statusLine("/proc/self/status", "NSpid"));
     private static final boolean AVAILABLE = READABLE && !FOREIGN;
 
     private ProcFs() {
@@ -37,21 +45,15 @@ public final class ProcFs {
         return FOREIGN;
     }
 
-    /**
-     * True unless {@code NSpid} in {@code /proc/self/status} lists more than one PID: its first is
-     * the PID in the namespace of whoever mounted this {@code /proc}, its last the process's own.
-     * A kernel without the line (before 4.1) has the same namespace for both as far as it can show.
-     */
-    private static boolean showsOwnPidNamespace() {
-        String pids = statusLine("/proc/self/status", "NSpid");
-        return pids != null && (pids.isEmpty() || pids.indexOf('\t') < 0 && pids.indexOf(' ') < 0);
+    private static boolean isForeign(String pids) {
+        return pids == null || pids.indexOf('\t') >= 0 || pids.indexOf(' ') >= 0;
     }
 
     /**
      * The value of one line of a {@code status} file ({@code Uid}, {@code NSpid}), trimmed; "" when
      * the file has no such line, null when it cannot be read.
      */
-    private static String statusLine(String path, String key) {
+    static String statusLine(String path, String key) {
         byte[] bytes = read(path, 2048);
         if (bytes == null) {
             return null;
@@ -63,35 +65,6 @@ public final class ProcFs {
         }
         int end = text.indexOf('\n', at + 1);
         return text.substring(at + key.length() + 2, end < 0 ? text.length() : end).trim();
-    }
-
-    /**
-     * True when this process may see every process in its {@code /proc}: root, or a {@code /proc}
-     * mounted without {@code hidepid}. Where others' processes are hidden, a PID that cannot be
-     * read may still be alive.
-     */
-    public static boolean seesEveryProcess() {
-        long[] ids = ownUserIds();
-        if (ids != null && ids[1] == 0) {
-            return true;
-        }
-        byte[] mounts = read("/proc/self/mountinfo", 1 << 16);
-        if (mounts == null) {
-            return false;
-        }
-        for (String line : new String(mounts, StandardCharsets.ISO_8859_1).split("\n")) {
-            String[] fields = line.split(" ");
-            int dash = java.util.Arrays.asList(fields).indexOf("-");
-            if (fields.length > 4 && "/proc".equals(fields[4]) && dash > 0 && fields.length > dash + 3
-                    && "proc".equals(fields[dash + 1])) {
-                for (String option : fields[dash + 3].split(",")) {
-                    if (option.startsWith("hidepid=") && !option.equals("hidepid=0") && !option.equals("hidepid=off")) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return true;
     }
 
     /** True when {@code /proc/<pid>} exists, readable or not. */
@@ -109,8 +82,8 @@ public final class ProcFs {
     }
 
     /**
-     * Reads and parses a stat file in one buffer, with no copy and no text made: the exit hook
-     * reads every process's stat in a cold JVM. {@code pid} -1: the one the file names.
+     * Reads and parses a stat file in one buffer, with no text made: the exit hook reads every
+     * process's stat in a cold JVM. {@code pid} -1: the one the file names.
      */
     private static ProcStat statOf(String path, long pid) {
         // the fields read (up to the 33rd) fit well within 1024 bytes, whatever the numbers
@@ -130,11 +103,8 @@ public final class ProcFs {
                 space++;
             }
             pid = ProcStat.parseLong(buffer, 0, space);
-            if (pid < 0) {
-                return null;
-            }
         }
-        return ProcStat.parse(pid, buffer, length);
+        return pid < 0 ? null : ProcStat.parse(pid, buffer, length);
     }
 
     /** True when {@code pid} is still the process that started at {@code startTicks} and has not exited. */
@@ -143,11 +113,7 @@ public final class ProcFs {
         return stat != null && stat.startTicks() == startTicks && !stat.exited();
     }
 
-    /**
-     * The signals {@code pid} ignores, from field 33 of its stat (the mask of {@code SigIgn} in
-     * {@code status} for signals 1 to 31, all a ladder may use, in a file a quarter the size):
-     * bit {@code n-1} stands for signal {@code n}. 0 when unknown.
-     */
+    /** The signals {@code pid} ignores (see {@link ProcStat#ignoredSignals()}); 0 when unknown. */
     public static long ignoredSignals(long pid) {
         ProcStat stat = stat(pid);
         return stat == null ? 0 : stat.ignoredSignals();
@@ -155,36 +121,25 @@ public final class ProcFs {
 
     /** The command line with arguments joined by spaces, or null (gone, unreadable, or a kernel thread). */
     public static String commandLine(long pid) {
+        List<String> arguments = arguments(pid);
+        return arguments == null ? null : String.join(" ", arguments);
+    }
+
+    /** The arguments the process was started with, {@code argv[0]} first; null when gone, unreadable or none. */
+    public static List<String> arguments(long pid) {
         byte[] bytes = read("/proc/" + pid + "/cmdline", 1 << 20);
-        if (bytes == null || bytes.length == 0) {
-            return null;
-        }
-        int length = bytes.length;
+        int length = bytes == null ? 0 : bytes.length;
         while (length > 0 && bytes[length - 1] == 0) {
             length--;
         }
-        byte[] copy = Arrays.copyOf(bytes, length);
-        for (int i = 0; i < copy.length; i++) {
-            if (copy[i] == 0) {
-                copy[i] = ' ';
-            }
-        }
-        return new String(copy, StandardCharsets.UTF_8);
-    }
-
-    /** The arguments the process was started with, {@code argv[0]} first; null when gone or unreadable. */
-    public static java.util.List<String> arguments(long pid) {
-        byte[] bytes = read("/proc/" + pid + "/cmdline", 1 << 20);
-        if (bytes == null || bytes.length == 0) {
+        if (length == 0) {
             return null;
         }
-        java.util.List<String> arguments = new java.util.ArrayList<>();
+        List<String> arguments = new ArrayList<>();
         int from = 0;
-        for (int i = 0; i <= bytes.length; i++) {
-            if (i == bytes.length || bytes[i] == 0) {
-                if (i > from || i < bytes.length) {
-                    arguments.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
-                }
+        for (int i = 0; i <= length; i++) {
+            if (i == length || bytes[i] == 0) {
+                arguments.add(new String(bytes, from, i - from, StandardCharsets.UTF_8));
                 from = i + 1;
             }
         }
@@ -205,7 +160,7 @@ public final class ProcFs {
     }
 
     private static long[] userIdsIn(String path) {
-        // "<real>\t<effective>\t<saved>\t<fs>": parsed by hand, no regex on the exit path
+        // "<real>\t<effective>\t<saved>\t<fs>"
         String uids = statusLine(path, "Uid");
         if (uids == null || uids.isEmpty()) {
             return null;
@@ -228,20 +183,13 @@ public final class ProcFs {
     /** The short name of the executable ({@code comm}), or null. */
     public static String name(long pid) {
         byte[] bytes = read("/proc/" + pid + "/comm", 64);
-        if (bytes == null) {
-            return null;
-        }
-        int length = bytes.length;
-        while (length > 0 && bytes[length - 1] == '\n') {
-            length--;
-        }
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8).trim();
     }
 
     /** The working directory, or null (gone, unreadable, or not ours to read). */
-    public static java.nio.file.Path workingDirectory(long pid) {
+    public static Path workingDirectory(long pid) {
         try {
-            return java.nio.file.Files.readSymbolicLink(java.nio.file.Paths.get("/proc", Long.toString(pid), "cwd"));
+            return Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid), "cwd"));
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -250,117 +198,43 @@ public final class ProcFs {
     /** Seconds since boot ({@code /proc/uptime}), or -1. */
     public static double uptimeSeconds() {
         byte[] bytes = read("/proc/uptime", 64);
-        if (bytes == null) {
-            return -1;
-        }
-        String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        int space = text.indexOf(' ');
+        String text = bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1).trim();
         try {
-            return Double.parseDouble(space < 0 ? text.trim() : text.substring(0, space));
+            return Double.parseDouble(text.indexOf(' ') < 0 ? text : text.substring(0, text.indexOf(' ')));
         } catch (NumberFormatException e) {
             return -1;
         }
     }
 
-    /** Clock ticks per second in {@code /proc} times: USER_HZ, 100 on every Linux the JDK runs on. */
-    public static final int TICKS_PER_SECOND = 100;
-
-    /** The value of one variable in the process's environment, or null (absent, gone, or unreadable). */
-    public static String environmentVariable(long pid, String name) {
-        byte[] bytes = read("/proc/" + pid + "/environ", 1 << 20);
-        return bytes == null ? null : findVariable(bytes, name);
-    }
-
-    /**
-     * As {@link #environmentVariable}, for a process that may be in the middle of {@code exec}:
-     * its environment reads as empty for a moment, so an empty one is read again (up to 20 ms).
-     * For young processes only: an old one with an empty environment (a kernel thread, a daemon
-     * that cleared it) would cost the whole wait.
-     */
-    public static String settledEnvironmentVariable(long pid, String name) {
-        byte[] bytes = read("/proc/" + pid + "/environ", 1 << 20);
-        for (int retry = 0; bytes != null && bytes.length == 0 && retry < 20; retry++) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            bytes = read("/proc/" + pid + "/environ", 1 << 20);
-        }
-        return bytes == null ? null : findVariable(bytes, name);
-    }
-
-    static String findVariable(byte[] environ, String name) {
-        byte[] key = (name + "=").getBytes(StandardCharsets.UTF_8);
-        int entryStart = 0;
-        while (entryStart < environ.length) {
-            int entryEnd = entryStart;
-            while (entryEnd < environ.length && environ[entryEnd] != 0) {
-                entryEnd++;
-            }
-            if (entryEnd - entryStart >= key.length && startsWith(environ, entryStart, key)) {
-                return new String(environ, entryStart + key.length, entryEnd - entryStart - key.length,
-                        StandardCharsets.UTF_8);
-            }
-            entryStart = entryEnd + 1;
-        }
-        return null;
-    }
-
-    private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[offset + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The PIDs listed in {@code /proc} now (empty when it cannot be read). */
     public static long[] pids() {
         String[] names = new File("/proc").list();
-        if (names == null) {
-            return new long[0];
-        }
-        long[] pids = new long[names.length];
+        long[] pids = new long[names == null ? 0 : names.length];
         int n = 0;
-        for (String name : names) {
-            if (!name.isEmpty() && isDigits(name)) {
-                pids[n++] = Long.parseLong(name);
+        for (int i = 0; i < pids.length; i++) {
+            long pid = ProcStat.parseLong(names[i], 0, names[i].length());
+            if (pid > 0) {
+                pids[n++] = pid;
             }
         }
         return Arrays.copyOf(pids, n);
     }
 
-    private static boolean isDigits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return s.length() < 19;
-    }
-
     /** The whole file, or null when it is gone or unreadable; {@code hint} sizes the first buffer. */
-    static byte[] read(String path, int hint) {
+    public static byte[] read(String path, int hint) {
         try (InputStream in = new FileInputStream(path)) {
             byte[] buffer = new byte[Math.min(hint, 4096)];
             int length = 0;
-            while (true) {
-                int n = in.read(buffer, length, buffer.length - length);
-                if (n < 0) {
-                    return Arrays.copyOf(buffer, length);
-                }
+            for (int n; (n = in.read(buffer, length, buffer.length - length)) >= 0; ) {
                 length += n;
                 if (length == buffer.length) {
-                    if (buffer.length >= (1 << 24)) {
-                        return Arrays.copyOf(buffer, length);
+                    if (buffer.length >= 1 << 24) {
+                        break;
                     }
                     buffer = Arrays.copyOf(buffer, buffer.length * 2);
                 }
             }
+            return Arrays.copyOf(buffer, length);
         } catch (IOException | SecurityException e) {
             return null;
         }

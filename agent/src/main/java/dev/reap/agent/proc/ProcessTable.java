@@ -16,19 +16,26 @@ import java.util.Map;
  */
 public final class ProcessTable {
     private final Map<Long, ProcStat> byPid;
-    private final Map<Long, List<ProcStat>> children;
+    /** By parent PID; made on first use (an exit whose children are all gone needs none). */
+    private Map<Long, List<ProcStat>> children;
 
     private ProcessTable(Map<Long, ProcStat> byPid) {
         this.byPid = byPid;
-        this.children = new HashMap<>();
-        for (ProcStat stat : byPid.values()) {
-            List<ProcStat> siblings = children.get(stat.parentPid());
-            if (siblings == null) {
-                siblings = new ArrayList<>();
-                children.put(stat.parentPid(), siblings);
+    }
+
+    private Map<Long, List<ProcStat>> children() {
+        if (children == null) {
+            children = new HashMap<>();
+            for (ProcStat stat : byPid.values()) {
+                List<ProcStat> siblings = children.get(stat.parentPid());
+                if (siblings == null) {
+                    siblings = new ArrayList<>();
+                    children.put(stat.parentPid(), siblings);
+                }
+                siblings.add(stat);
             }
-            siblings.add(stat);
         }
+        return children;
     }
 
     /** Reads every entry of {@code /proc}; entries that vanish mid-scan are left out. */
@@ -65,7 +72,7 @@ public final class ProcessTable {
         queue.add(root);
         while (!queue.isEmpty()) {
             ProcStat parent = queue.poll();
-            for (ProcStat child : children.getOrDefault(parent.pid(), List.of())) {
+            for (ProcStat child : children().getOrDefault(parent.pid(), List.of())) {
                 // a child cannot be older than its parent; one that is, is a reused PID's leftover
                 if (child.startTicks() >= parent.startTicks() && child.pid() != pid) {
                     result.add(child);

@@ -67,11 +67,7 @@ public final class Origin {
         return new Origin(Kind.DESCENDANT, pid, -1, SpawnSite.UNKNOWN, null);
     }
 
-    public static Origin tagged() {
-        return new Origin(Kind.TAGGED, 0, -1, null, null);
-    }
-
-    /** Found by the tag of the JUnit test that spawned it (or its ancestor). */
+    /** Found by its session's tag, or ({@code test} not null) the tag of the JUnit test that spawned it or its ancestor. */
     public static Origin taggedBy(String test) {
         return new Origin(Kind.TAGGED, 0, -1, null, null, test);
     }

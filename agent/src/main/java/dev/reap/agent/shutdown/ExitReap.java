@@ -19,7 +19,7 @@ import java.util.List;
  * when nothing was left). Runs on every ordinary exit: {@code main} returning, {@code System.exit},
  * an uncaught exception, SIGTERM, SIGINT, SIGHUP.
  */
-public final class ExitReap {
+public final class ExitReap implements Runnable {
     private final Registry registry;
     private final Session session;
     private final ConfigLoader configs;
@@ -34,29 +34,23 @@ public final class ExitReap {
     }
 
     /**
-     * What readies the exit once a child has lasted (the watchdog runs it): a shell kept ready for
-     * SIGINT, as starting a {@code kill} process while a hundred children die at once was most of
-     * the reap's time, and the exit's classes loaded ({@link ExitWarmup}).
+     * Readies the exit, once a child has lasted (the watchdog runs it then): a shell kept ready
+     * for SIGINT, as starting a {@code kill} process while a hundred children die at once was most
+     * of the reap's time, and the exit's classes loaded ({@link ExitWarmup}).
      */
-    public Runnable preparation() {
-        return new Preparation();
-    }
-
-    private final class Preparation implements Runnable {
-        @Override
-        public void run() {
-            SignalShell started = SignalShell.start();
-            synchronized (ExitReap.this) {
-                if (!exiting) {
-                    shell = started;
-                    started = null;
-                }
+    @Override
+    public void run() {
+        SignalShell started = SignalShell.start();
+        synchronized (this) {
+            if (!exiting) {
+                shell = started;
+                started = null;
             }
-            if (started != null) {
-                started.close();
-            }
-            ExitWarmup.warm();
         }
+        if (started != null) {
+            started.close();
+        }
+        ExitWarmup.warm();
     }
 
     /** Reaps; {@code earlier}: what the session's tests reaped as they ended, for the report. Never throws. */

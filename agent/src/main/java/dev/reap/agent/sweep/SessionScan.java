@@ -1,12 +1,15 @@
 package dev.reap.agent.sweep;
 
 import dev.reap.agent.proc.Namespace;
+import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
 import dev.reap.agent.session.Session;
 
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +57,7 @@ public final class SessionScan {
                 continue;
             }
             scan.scanned++;
-            List<String> chain = Session.chainOf(ProcFs.environmentVariable(pid, Session.TAG));
+            List<String> chain = Session.chainOf(ProcEnviron.variable(pid, Session.TAG));
             if (chain == null || deadOnly && scan.judge(chain.get(chain.size() - 1)) != Verdict.DEAD) {
                 continue;
             }
@@ -119,7 +122,7 @@ public final class SessionScan {
             return Verdict.OTHER_NAMESPACE;
         }
         ProcStat holder = stat(session.pid());
-        if (holder == null && (ProcFs.exists(session.pid()) || !seesEveryProcess())) {
+        if (holder == null && (ProcFs.exists(session.pid()) || !seesEveryProcessMemo())) {
             // unreadable, or perhaps hidden (hidepid): not the same as gone
             return Verdict.UNKNOWN;
         }
@@ -132,11 +135,40 @@ public final class SessionScan {
         return holder.startTicks() > session.startTime() && session.pid() != 1 ? Verdict.DEAD : Verdict.UNKNOWN;
     }
 
-    private boolean seesEveryProcess() {
+    private boolean seesEveryProcessMemo() {
         if (seesEveryProcess == null) {
-            seesEveryProcess = ProcFs.seesEveryProcess();
+            seesEveryProcess = everyProcessVisible();
         }
         return seesEveryProcess;
+    }
+
+    /**
+     * True when this process may see every process in its {@code /proc}: root, or a {@code /proc}
+     * mounted without {@code hidepid}. Where others' processes are hidden, a PID that cannot be
+     * read may still be alive.
+     */
+    static boolean everyProcessVisible() {
+        long[] ids = ProcFs.ownUserIds();
+        if (ids != null && ids[1] == 0) {
+            return true;
+        }
+        byte[] mounts = ProcFs.read("/proc/self/mountinfo", 1 << 16);
+        if (mounts == null) {
+            return false;
+        }
+        for (String line : new String(mounts, StandardCharsets.ISO_8859_1).split("\n")) {
+            List<String> fields = Arrays.asList(line.split(" "));
+            int dash = fields.indexOf("-");
+            if (fields.size() > 4 && "/proc".equals(fields.get(4)) && dash > 0 && fields.size() > dash + 3
+                    && "proc".equals(fields.get(dash + 1))) {
+                for (String option : fields.get(dash + 3).split(",")) {
+                    if (option.startsWith("hidepid=") && !option.equals("hidepid=0") && !option.equals("hidepid=off")) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** True unless the session is known to be dead. */

@@ -1,5 +1,6 @@
 package dev.reap.agent.sweep;
 
+import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.reap.Origin;
@@ -62,7 +63,7 @@ public final class Sweep {
                 continue;
             }
             // a tagged process is its session's; an orphan only when that session is known dead
-            List<String> chain = Session.chainOf(ProcFs.environmentVariable(stat.pid(), Session.TAG));
+            List<String> chain = Session.chainOf(ProcEnviron.variable(stat.pid(), Session.TAG));
             if (chain != null && scan.alive(chain.get(chain.size() - 1))) {
                 continue;
             }

@@ -39,8 +39,8 @@ class ProcFsTest {
     @Test
     void findsOneVariableInAnEnvironBlock() {
         byte[] environ = "A=1\0REAP_AGENT_SESSIONS=1-2,3-4\0REAP_AGENT_SESSIONSX=no\0".getBytes(StandardCharsets.UTF_8);
-        assertThat(ProcFs.findVariable(environ, "REAP_AGENT_SESSIONS")).isEqualTo("1-2,3-4");
-        assertThat(ProcFs.findVariable(environ, "B")).isNull();
+        assertThat(ProcEnviron.findVariable(environ, "REAP_AGENT_SESSIONS")).isEqualTo("1-2,3-4");
+        assertThat(ProcEnviron.findVariable(environ, "B")).isNull();
     }
 
     @Test
@@ -77,7 +77,7 @@ class ProcFsTest {
     void vanishedProcessesReadAsAbsent() {
         assertThat(ProcFs.stat(Integer.MAX_VALUE)).isNull();
         assertThat(ProcFs.commandLine(Integer.MAX_VALUE)).isNull();
-        assertThat(ProcFs.environmentVariable(Integer.MAX_VALUE, "PATH")).isNull();
+        assertThat(ProcEnviron.variable(Integer.MAX_VALUE, "PATH")).isNull();
         assertThat(ProcFs.ignoredSignals(Integer.MAX_VALUE)).isZero();
     }
 }
