@@ -75,6 +75,11 @@ public final class TestScope {
         }
     }
 
+    /** How many children it holds now, exited ones not yet pruned included. */
+    synchronized int size() {
+        return children.size();
+    }
+
     /** The children spawned in this scope that are still alive. */
     synchronized List<Child> liveChildren() {
         List<Child> live = new ArrayList<>();

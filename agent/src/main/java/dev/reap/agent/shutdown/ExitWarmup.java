@@ -25,6 +25,7 @@ public final class ExitWarmup {
         "dev.reap.agent.reap.Origin",
         "dev.reap.agent.reap.Origin$Kind",
         "dev.reap.agent.proc.ProcessTable",
+        "dev.reap.agent.proc.ProcEnviron",
         "dev.reap.agent.reap.Target",
         // reaping it
         "dev.reap.agent.report.Reaping",

@@ -1,11 +1,15 @@
 package dev.reap.agent.watchdog;
 
+import dev.reap.agent.config.Config;
+import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.OwnSpawns;
+import dev.reap.agent.session.Session;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,13 +17,14 @@ import java.util.concurrent.TimeUnit;
  * The JDK starts children with every descriptor but 0, 1 and 2 closed, so no other process holds
  * the pipe's write end: when the host dies, the sidecar reads the end of the stream.
  */
-final class Sidecar {
+final class Sidecar implements Runnable {
     /** How long a broken pipe waits for the JDK to see the sidecar's exit. */
     private static final long EXIT_SEEN_MILLIS = 200;
 
     private final Process process;
     private final long startedNanos = System.nanoTime();
     private OutputStream events;
+    private Watchdog owner;
     /** Why the host ended it, when it stopped reading; else null. */
     private String stoppedReading;
 
@@ -28,21 +33,51 @@ final class Sidecar {
         this.events = process.getOutputStream();
     }
 
-    /** Starts it: stdout to nowhere, stderr shared with the host, so that its report reaches the same log. */
-    static Sidecar start(List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command)
+    /**
+     * Starts one for {@code session}, running {@code agentJar} with the exit keys of {@code config}:
+     * stdout to nowhere, stderr shared with the host, so that its report reaches the same log. The
+     * exception's message says why it could not start.
+     */
+    static Sidecar start(File agentJar, Session session, Config config) throws IOException {
+        if (agentJar == null) {
+            throw new IOException("cannot locate the agent's code to start it");
+        }
+        ProcessBuilder builder = new ProcessBuilder(WatchdogCommand.command(agentJar, session, config))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         WatchdogCommand.clean(builder.environment());
-        return new Sidecar(OwnSpawns.start(builder));
+        Sidecar started;
+        try {
+            started = new Sidecar(OwnSpawns.start(builder));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("it could not start (" + e.getMessage() + ")", e);
+        }
+        if (Log.debugEnabled()) {
+            Loggers.get(Sidecar.class).debug("watchdog started: pid " + started.pid());
+        }
+        return started;
+    }
+
+    /** Starts the guard thread that waits for its end and tells {@code watchdog}. */
+    void guardFor(Watchdog watchdog) {
+        owner = watchdog;
+        Thread guard = new Thread(this, "reap-agent-watchdog-guard");
+        guard.setDaemon(true);
+        guard.start();
+    }
+
+    /** The guard. */
+    @Override
+    public void run() {
+        try {
+            owner.ended(this, process.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     long pid() {
         return process.pid();
-    }
-
-    Process process() {
-        return process;
     }
 
     boolean startedWithin(long millis) {

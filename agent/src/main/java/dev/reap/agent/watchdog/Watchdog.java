@@ -1,7 +1,6 @@
 package dev.reap.agent.watchdog;
 
 import dev.reap.agent.config.ConfigLoader;
-import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.Privileged;
@@ -11,37 +10,26 @@ import dev.reap.agent.session.Session;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
- * The host's end of the watchdog. It tells the {@link Sidecar} of every child that has lived
- * {@value #LASTING_MILLIS} ms (starting the sidecar for the first such child), and says goodbye
- * after the exit hook has reaped. If the host dies without its hooks, the kernel closes the pipe
- * and the sidecar, seeing the end of the stream without a goodbye, reaps the session.
+ * The host's end of the watchdog: its reporter thread tells the {@link Sidecar} of every child that
+ * has lived {@value #LASTING_MILLIS} ms (starting the sidecar for the first), and the exit says
+ * goodbye after it has reaped. A host that dies without its hooks closes the pipe without a
+ * goodbye, and the sidecar reaps the session. Only children that lasted, as a sidecar JVM costs
+ * some 200 ms of CPU and a line per spawn made a spawn loop 14% slower on two cores: a JVM whose
+ * children end sooner ({@code git}, {@code true}) never starts one, and a child killed with its
+ * host before it was reported is still found by its tag (by the next sweep).
  *
- * <p>Why only children that lasted: a sidecar JVM costs some 200 ms of CPU to start, and the
- * events of a spawn loop kept it busy beside the host (300 spawns of {@code true} were 14% slower
- * on two cores when every spawn was a line). A JVM that spawns nothing, or only children that end
- * within {@value #LASTING_MILLIS} ms ({@code git}, {@code true}), never starts it; a spawn costs
- * the host one list append. A child killed with its host before it was reported is still found by
- * its session tag; a host killed within {@value #LASTING_MILLIS} ms of its first lasting spawn
- * leaves its children to the next start-up sweep or the {@code sweep} command.
- *
- * <p>A sidecar that ends while the host lives (killed on its own, chosen by the OOM killer) is
- * replaced at once, told everything the lost one had been told, with one warning line: the host
- * keeps the children it reported (pruned as they exit) and the lines of adopted processes. A
- * guard thread waits for each sidecar's end. Three sidecars in a row that die within
- * {@value #QUICK_DEATH_MILLIS} ms of their start are not replaced again: the watchdog is lost.
- *
- * <p>Protocol, one line each, host to sidecar: a PID (the sidecar reads its start time from
- * {@code /proc} itself, and only while the PID is still the host's child), a PID and the start
- * time the host read (a process adopted at attach), or {@value WatchdogMain#GOODBYE}.
+ * <p>A sidecar that ends while the host lives is replaced at once, told all the lost one was
+ * (see {@link Ledger}), with one warning line; three in a row that die within
+ * {@value #QUICK_DEATH_MILLIS} ms of their start are not replaced: the watchdog is lost.
+ * Protocol, host to sidecar, one line each: a PID (the sidecar reads its start time itself, while
+ * the PID is still the host's child), a PID and start time (adopted at attach), or
+ * {@value WatchdogMain#GOODBYE}.
  */
 public final class Watchdog {
-    /** How long a child must live before the sidecar hears of it. */
     static final long LASTING_MILLIS = 200;
-    /** A sidecar that dies this soon after its start, three times in a row, is not started again. */
     static final long QUICK_DEATH_MILLIS = 2_000;
     private static final int MAX_QUICK_DEATHS = 3; // "the third time" in the warning
 
@@ -49,16 +37,9 @@ public final class Watchdog {
     private final ConfigLoader configs;
     private final File agentJar;
     private final Runnable firstLasting;
-    /** Children not yet reported, with their spawn times; guarded by this. */
-    private final List<Process> recent = new ArrayList<>();
-    private final List<Long> recentNanos = new ArrayList<>();
-    /** Lines for processes adopted at attach, to be sent at once; guarded by this. */
-    private final List<String> adoptedLines = new ArrayList<>();
-    /** What the sidecar has been told, for a replacement: children (pruned as they exit) and adopted lines; guarded by this. */
-    private final List<Process> reported = new ArrayList<>();
-    private final List<String> adoptedReported = new ArrayList<>();
-    private int pruneReportedAt = 64;
-    private Thread reporter;
+    /** Guarded by this, as the rest of the state. */
+    private final Ledger ledger = new Ledger();
+    private boolean reporting;
     private boolean released;
     private boolean lost;
     /** The host has begun its exit: a sidecar that ends now is not replaced (the exit hook is reaping). */
@@ -68,11 +49,7 @@ public final class Watchdog {
     private int quickDeaths;
     private Sidecar sidecar;
 
-    /**
-     * {@code configs}: where the exit keys come from when the sidecar starts; {@code agentJar}: the
-     * code it runs; {@code firstLasting}: run on the reporter's thread once the first sidecar has
-     * heard of the first lasting child (the agent readies its exit then).
-     */
+    /** {@code firstLasting}: run on the reporter's thread once the first sidecar has heard of the first lasting child. */
     public Watchdog(Session session, ConfigLoader configs, File agentJar, Runnable firstLasting) {
         this.session = session;
         this.configs = configs;
@@ -82,41 +59,33 @@ public final class Watchdog {
         this.lost = !ProcFs.available();
     }
 
-    /** Notes a spawn; the reporter thread tells the sidecar if the child lasts. Never throws. */
+    /** Notes a spawn: the reporter tells the sidecar if the child lasts. */
     public synchronized void spawned(Process child) {
         if (released || lost) {
             return;
         }
-        recent.add(child);
-        recentNanos.add(System.nanoTime());
-        if (reporter == null) {
-            startReporter();
-        } else if (recent.size() == 1) {
-            notifyAll();
+        if (ledger.spawned(child) || !reporting) {
+            wake();
         }
     }
 
-    /**
-     * Tells the sidecar of processes adopted at attach, starting it at once: they have lasted
-     * already. Each is named by PID and start time, since most are not the host's children.
-     */
+    /** Tells the sidecar of processes adopted at attach, starting it at once: they have lasted already. */
     public synchronized void adopted(List<Adopted> processes) {
         if (released || lost || processes.isEmpty()) {
             return;
         }
-        for (Adopted a : processes) {
-            adoptedLines.add(a.pid() + " " + a.startTicks());
-        }
-        if (reporter == null) {
-            startReporter();
-        } else {
-            notifyAll();
-        }
+        ledger.adopted(processes);
+        wake();
     }
 
-    /** Guarded by this. With the agent's permissions: it is started on the host's stack. */
-    private void startReporter() {
-        reporter = Privileged.daemon(new Reporter(), "reap-agent-watchdog");
+    /** Guarded by this. The reporter is started with the agent's permissions: it is started on the host's stack. */
+    private void wake() {
+        if (reporting) {
+            notifyAll();
+        } else {
+            reporting = true;
+            Privileged.daemon(new Reporter(), "reap-agent-watchdog");
+        }
     }
 
     private final class Reporter implements Runnable {
@@ -126,15 +95,10 @@ public final class Watchdog {
         }
     }
 
-    /**
-     * The host has begun its exit: no sidecar is started from now on (it would only compete with
-     * the exit hook for CPU); one already running stays until {@link #release()}.
-     */
+    /** The exit has begun: no sidecar is started from now on; one running stays until {@link #release()}. */
     public synchronized void hostExiting() {
         exiting = true;
-        recent.clear();
-        recentNanos.clear();
-        adoptedLines.clear();
+        ledger.clear(false);
         if (sidecar == null) {
             released = true;
             notifyAll();
@@ -142,9 +106,8 @@ public final class Watchdog {
     }
 
     /**
-     * After a clean exit's reaping: goodbye to the sidecar. One still starting is not waited for:
-     * its reporter ends it if it gets that far before the JVM is gone, and if not, the sidecar
-     * finds nothing left of the session and exits.
+     * After the exit's reaping: goodbye to the sidecar. One still starting is not waited for: its
+     * reporter ends it, or it finds nothing left of the session and exits.
      */
     public synchronized void release() {
         released = true;
@@ -164,7 +127,7 @@ public final class Watchdog {
                 long sleepNanos;
                 String replaced;
                 synchronized (this) {
-                    while (recent.isEmpty() && adoptedLines.isEmpty() && replacing == null && !released && !lost) {
+                    while (ledger.nothingWaiting() && replacing == null && !released && !lost) {
                         wait();
                     }
                     if (released || lost) {
@@ -174,19 +137,11 @@ public final class Watchdog {
                     replacing = null;
                     if (replaced != null) {
                         // everything the lost sidecar had been told, before anything new
-                        for (Process child : reported) {
-                            if (child.isAlive()) {
-                                lasting.add(Long.toString(child.pid()));
-                            }
-                        }
-                        lasting.addAll(adoptedReported);
+                        lasting.addAll(ledger.toldSoFar());
                         replaced += "; started a new one, told of the " + lasting.size()
                                 + (lasting.size() == 1 ? " process" : " processes") + " it covered: pid ";
                     }
-                    adoptedReported.addAll(adoptedLines);
-                    lasting.addAll(adoptedLines);
-                    adoptedLines.clear();
-                    sleepNanos = takeLasting(lasting);
+                    sleepNanos = ledger.takeLasting(lasting, LASTING_MILLIS * 1_000_000);
                 }
                 if (!lasting.isEmpty() || replaced != null) {
                     if (!tell(lasting, replaced)) {
@@ -219,27 +174,23 @@ public final class Watchdog {
 
     /** Starts a sidecar when there is none, then sends the lines; false when there is no sidecar to be had. */
     private boolean tell(List<String> lines, String replaced) {
-        boolean haveOne;
+        Sidecar started;
         synchronized (this) {
-            haveOne = sidecar != null;
+            started = sidecar;
         }
-        Sidecar started = haveOne ? null : launch();
+        started = started == null ? launch() : null;
         synchronized (this) {
-            if (!haveOne) {
-                if (released) {
-                    // the host is already past its exit hook
-                    if (started != null) {
-                        started.stop();
-                    }
-                    return false;
-                }
-                if (started == null) {
-                    return false;
-                }
+            if (started != null && released) {
+                // the host is already past its exit hook
+                started.stop();
+                return false;
+            }
+            if (started != null) {
                 sidecar = started;
-                Thread guard = new Thread(new Guard(started), "reap-agent-watchdog-guard");
-                guard.setDaemon(true);
-                guard.start();
+                started.guardFor(this);
+            }
+            if (sidecar == null) {
+                return false;
             }
             if (replaced != null) {
                 Loggers.get(Watchdog.class).warn(replaced + sidecar.pid());
@@ -253,87 +204,20 @@ public final class Watchdog {
 
     /** Starts a sidecar; null (and the watchdog lost) when it cannot be started. */
     private Sidecar launch() {
-        String failure;
-        if (agentJar == null) {
-            failure = "cannot locate the agent's code to start it";
-        } else {
-            try {
-                Sidecar started = Sidecar.start(WatchdogCommand.command(agentJar, session, configs.atExit()));
-                if (Log.debugEnabled()) {
-                    Loggers.get(Watchdog.class).debug("watchdog started: pid " + started.pid());
-                }
-                return started;
-            } catch (IOException | RuntimeException e) {
-                failure = "it could not start (" + e.getMessage() + ")";
-            }
-        }
-        synchronized (this) {
-            if (!released) {
-                lost(failure);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Moves the PIDs of live children older than the window into {@code lasting}, drops exited
-     * ones, keeps younger ones; returns how long until the oldest kept one is old enough.
-     */
-    private long takeLasting(List<String> lasting) {
-        long now = System.nanoTime();
-        long window = LASTING_MILLIS * 1_000_000;
-        long wait = 0;
-        Iterator<Long> times = recentNanos.iterator();
-        for (Iterator<Process> it = recent.iterator(); it.hasNext(); ) {
-            Process child = it.next();
-            long age = now - times.next();
-            if (!child.isAlive()) {
-                it.remove();
-                times.remove();
-            } else if (age >= window) {
-                lasting.add(Long.toString(child.pid()));
-                remember(child);
-                it.remove();
-                times.remove();
-            } else if (wait == 0) {
-                wait = window - age;
-            }
-        }
-        return wait;
-    }
-
-    /** Keeps a reported child for a replacement sidecar; exited ones go whenever the list has doubled. Guarded by this. */
-    private void remember(Process child) {
-        reported.add(child);
-        if (reported.size() >= pruneReportedAt) {
-            for (Iterator<Process> it = reported.iterator(); it.hasNext(); ) {
-                if (!it.next().isAlive()) {
-                    it.remove();
+        try {
+            return Sidecar.start(agentJar, session, configs.atExit());
+        } catch (IOException e) {
+            synchronized (this) {
+                if (!released) {
+                    lost(e.getMessage());
                 }
             }
-            pruneReportedAt = Math.max(64, 2 * reported.size());
+            return null;
         }
     }
 
-    /** Waits for one sidecar's end; if the host still lives and wants it, has it replaced. */
-    private final class Guard implements Runnable {
-        private final Sidecar watched;
-
-        Guard(Sidecar watched) {
-            this.watched = watched;
-        }
-
-        @Override
-        public void run() {
-            try {
-                ended(watched, watched.process().waitFor());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private synchronized void ended(Sidecar ended, int status) {
+    /** From the sidecar's guard: it ended with {@code status}; if the host still lives and wants it, it is replaced. */
+    synchronized void ended(Sidecar ended, int status) {
         if (sidecar != ended || released) {
             return;
         }
@@ -361,10 +245,6 @@ public final class Watchdog {
         }
         sidecar = null;
         lost = true;
-        recent.clear();
-        recentNanos.clear();
-        adoptedLines.clear();
-        reported.clear();
-        adoptedReported.clear();
+        ledger.clear(true);
     }
 }

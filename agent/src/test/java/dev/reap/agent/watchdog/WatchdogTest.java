@@ -1,0 +1,100 @@
+package dev.reap.agent.watchdog;
+
+import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.session.Session;
+import dev.reap.agent.testing.Children;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.reap.agent.testing.Children.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The host's end of the watchdog, in this JVM, with real sidecars run from this test's class path. */
+class WatchdogTest {
+    private static final Session SESSION = Session.current(Map.of());
+    private static final File CLASS_PATH = new File(System.getProperty("java.class.path"));
+    private final Children children = new Children();
+    private final AtomicInteger firstLasting = new AtomicInteger();
+    private Watchdog watchdog;
+
+    @BeforeEach
+    void watchdog() throws Exception {
+        ConfigLoader configs = ConfigLoader.forAgentOptions("");
+        configs.load(new Properties(), Map.of());
+        watchdog = new Watchdog(SESSION, configs, CLASS_PATH, firstLasting::incrementAndGet);
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        watchdog.hostExiting();
+        watchdog.release();
+        assertThat(await(Duration.ofSeconds(10), () -> sidecar() < 0)).as("no sidecar left behind").isTrue();
+        children.close();
+    }
+
+    /** The PID of this session's sidecar, or -1. */
+    private static long sidecar() {
+        for (long pid : ProcFs.pids()) {
+            String line = ProcFs.commandLine(pid);
+            ProcStat stat = ProcFs.stat(pid);
+            if (line != null && line.contains(WatchdogMain.class.getName() + " " + SESSION.id())
+                    && stat != null && !stat.exited()) {
+                return pid;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void aChildThatLastsStartsTheSidecarAndTheGoodbyeEndsItButNotTheChild() throws Exception {
+        Process child = children.start("sleep", "600");
+        watchdog.spawned(child);
+
+        assertThat(await(Duration.ofSeconds(10), () -> firstLasting.get() == 1 && sidecar() > 0)).isTrue();
+        watchdog.hostExiting();
+        watchdog.release();
+
+        assertThat(await(Duration.ofSeconds(10), () -> sidecar() < 0)).as("the sidecar ends on goodbye").isTrue();
+        assertThat(child.isAlive()).as("a goodbye is no reap").isTrue();
+    }
+
+    @Test
+    void childrenThatEndWithinTheWindowNeverStartOne() throws Exception {
+        Process quick = new ProcessBuilder("true").start();
+        watchdog.spawned(quick);
+        quick.waitFor();
+
+        assertThat(await(Duration.ofMillis(3 * Watchdog.LASTING_MILLIS), () -> sidecar() > 0)).isFalse();
+        assertThat(firstLasting.get()).isZero();
+    }
+
+    @Test
+    void aSidecarKilledWhileTheHostLivesIsReplacedOnce() throws Exception {
+        watchdog.spawned(children.start("sleep", "600"));
+        assertThat(await(Duration.ofSeconds(10), () -> sidecar() > 0)).isTrue();
+        long first = sidecar();
+
+        ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+
+        assertThat(await(Duration.ofSeconds(10), () -> sidecar() > 0 && sidecar() != first))
+                .as("a new sidecar after pid %d was killed", first).isTrue();
+        assertThat(firstLasting.get()).as("the exit is readied once").isEqualTo(1);
+    }
+
+    @Test
+    void theExitStartsNoSidecar() throws Exception {
+        watchdog.hostExiting();
+        watchdog.spawned(children.start("sleep", "600"));
+
+        assertThat(await(Duration.ofMillis(3 * Watchdog.LASTING_MILLIS), () -> sidecar() > 0)).isFalse();
+    }
+}
