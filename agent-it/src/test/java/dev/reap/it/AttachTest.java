@@ -190,7 +190,7 @@ class AttachTest extends HostTest {
                 host.send("go");
                 host.awaitExit(Duration.ofSeconds(30));
             }
-            zoo.alive().forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+            zoo.endSurvivors();
         }
     }
 
@@ -211,8 +211,7 @@ class AttachTest extends HostTest {
             expectRefusal(2, "another PID namespace", "attach", Long.toString(jvm));
         } finally {
             // the namespace's first process is its init: when it dies, the kernel ends the rest
-            unshare.descendants().forEach(ProcessHandle::destroyForcibly);
-            unshare.destroyForcibly();
+            Proc.endAll(List.of(unshare));
             unshare.waitFor(10, TimeUnit.SECONDS);
         }
     }

@@ -20,7 +20,7 @@ class GraceTest extends HostTest {
     @MethodSource(Jdk.EVERY)
     void stubbornChildGetsEachGraceThenKill(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("grace=1s").start(ZooHost.class, "return", dir.toString(), "stubborn");
-        long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        long pid = host.spawnedOne();
         host.send("go");
         long ticks = Proc.startTicks(pid);
         long readyAt = System.nanoTime();

@@ -63,7 +63,7 @@ class LoadingTest extends HostTest {
             assertThat(host.stderr()).contains("reaped 1 process: 1 on SIGINT")
                     .contains("spawned at " + RetransformHost.class.getName() + ".main(");
         } finally {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Proc.end(List.of(pid));
         }
     }
 
@@ -71,7 +71,7 @@ class LoadingTest extends HostTest {
     @MethodSource(Jdk.EVERY)
     void disabledAgentLeavesChildrenAlive(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("enabled=false").start(ZooHost.class, "return", dir.toString(), "plain");
-        long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        long pid = host.spawnedOne();
         host.send("go");
         long ticks = Proc.startTicks(pid);
         assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
@@ -80,7 +80,7 @@ class LoadingTest extends HostTest {
                     .as("with reap.enabled=false the child outlives its JVM").isFalse();
             assertThat(host.stderr()).isEmpty();
         } finally {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Proc.end(List.of(pid));
         }
     }
 
@@ -88,14 +88,14 @@ class LoadingTest extends HostTest {
     @MethodSource(Jdk.EVERY)
     void excludedProcessesAreNeverSignalled(int major) throws Exception {
         Host host = host(Jdk.require(major)).agent("exclude=^sleep 600$").start(ZooHost.class, "return", dir.toString(), "plain");
-        long pid = Long.parseLong(host.linesUntil("ready", Duration.ofSeconds(30)).get(0).split(" ")[1]);
+        long pid = host.spawnedOne();
         host.send("go");
         long ticks = Proc.startTicks(pid);
         assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
         try {
             assertThat(Proc.alive(pid, ticks)).isTrue();
         } finally {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Proc.end(List.of(pid));
         }
     }
 

@@ -34,8 +34,7 @@ class NotOursTest extends HostTest {
 
     @AfterEach
     void endWhatTheTestStarted() {
-        started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
-        started.forEach(Process::destroyForcibly);
+        Proc.endAll(started);
     }
 
     @Test
@@ -105,7 +104,7 @@ class NotOursTest extends HostTest {
                     .doesNotContain("could not send").doesNotContain("survived");
         } finally {
             // what left the tree is out of its reach there (README, Limits): the test ends it
-            Proc.withEnvironment(MARK, mark).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            Proc.end(Proc.withEnvironment(MARK, mark));
         }
     }
 

@@ -45,7 +45,7 @@ class SecurityManagerTest extends HostTest {
             assertThat(host.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
         } finally {
             // the agent was off: what the host spawned is the test's to end
-            zoo.alive().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            zoo.endSurvivors();
         }
     }
 
@@ -112,7 +112,7 @@ class SecurityManagerTest extends HostTest {
                     .doesNotContain("Exception in thread").doesNotContain("\tat ");
         } finally {
             // denied, the agent could not end them: the test does
-            zoo.alive().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            zoo.endSurvivors();
         }
     }
 

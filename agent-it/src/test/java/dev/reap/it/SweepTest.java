@@ -28,8 +28,7 @@ class SweepTest extends HostTest {
 
     @org.junit.jupiter.api.AfterEach
     void endWhatTheTestStarted() {
-        started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
-        started.forEach(Process::destroyForcibly);
+        Proc.endAll(started);
     }
 
     @Test
@@ -144,8 +143,7 @@ class SweepTest extends HostTest {
             assertThat(eventually(Duration.ofSeconds(2), () -> !Proc.alive(matching, ticksMatching))).isTrue();
             assertThat(Proc.alive(other, ticksOther)).as("its command does not match").isTrue();
         } finally {
-            ProcessHandle.of(other).ifPresent(ProcessHandle::destroyForcibly);
-            ProcessHandle.of(matching).ifPresent(ProcessHandle::destroyForcibly);
+            Proc.end(List.of(other, matching));
         }
     }
 
@@ -202,12 +200,9 @@ class SweepTest extends HostTest {
     }
 
     private static long pidOf(Host host, String kind) throws InterruptedException {
-        for (String line : host.linesUntil("ready", Duration.ofSeconds(30))) {
-            if (line.startsWith(kind + " ")) {
-                return Long.parseLong(line.split(" ")[1]);
-            }
-        }
-        throw new AssertionError("no " + kind + " from " + host);
+        Long pid = host.spawned().get(kind);
+        assertThat(pid).as("the %s %s spawned", kind, host).isNotNull();
+        return pid;
     }
 
     private static void end(Host host) throws IOException, InterruptedException {

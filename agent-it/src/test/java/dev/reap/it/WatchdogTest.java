@@ -68,7 +68,7 @@ class WatchdogTest extends HostTest {
             // a watchdog reaps within a few tens of milliseconds; half a second is plenty
             assertThat(eventually(Duration.ofMillis(500), () -> zoo.alive().size() < 2)).isFalse();
         } finally {
-            zoo.alive().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            zoo.endSurvivors();
         }
     }
 
@@ -96,7 +96,7 @@ class WatchdogTest extends HostTest {
         Zoo zoo = Zoo.ready(host, dir, List.of("recorder", "grandchild", "daemon"));
         long first = awaitWatchdog(host);
 
-        ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+        Proc.end(List.of(first));
 
         String warning = "[reap] warning: the watchdog (pid " + first + ") ended on its own (exit status 137, signal 9);"
                 + " started a new one, told of the ";

@@ -6,7 +6,6 @@ import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.LogLevel;
 import dev.reap.agent.proc.Privileged;
-import dev.reap.agent.scope.TestScopes;
 import dev.reap.agent.sweep.StartupSweep;
 
 import java.io.File;
@@ -115,12 +114,12 @@ public final class Agent {
     }
 
     /**
-     * The JUnit scopes of the agent running in this JVM, for its JUnit listener; null when none is
-     * (the jar merely on a class path, or disabled).
+     * The agent running in this JVM, for its JUnit listener; null when none is (the jar merely on
+     * a class path, or disabled). No other type of the agent's is in this class's signatures: the
+     * JVM loads them all to call {@code premain}.
      */
-    public static TestScopes testScopes() {
-        AgentRuntime runtime = running;
-        return runtime == null ? null : runtime.testScopes();
+    public static AgentRuntime running() {
+        return running;
     }
 
     /** The agent jar's path, or a placeholder where even that is denied. */

@@ -32,7 +32,7 @@ import java.util.function.UnaryOperator;
  * of them. The exit hook is the only shutdown hook: it tells the watchdog the exit has begun, reaps,
  * then lets the watchdog go.
  */
-final class AgentRuntime implements UnaryOperator<Map<String, String>>, BiConsumer<Process, ProcessBuilder> {
+public final class AgentRuntime implements UnaryOperator<Map<String, String>>, BiConsumer<Process, ProcessBuilder> {
     private final Config config;
     private final ConfigLoader configs;
     private final File agentJar;
@@ -132,7 +132,7 @@ final class AgentRuntime implements UnaryOperator<Map<String, String>>, BiConsum
      * The JUnit scopes of this JVM, for the agent's listener: made when a test plan first asks, and
      * from then on every spawn is attributed to the scope running on its thread.
      */
-    synchronized TestScopes testScopes() {
+    public synchronized TestScopes testScopes() {
         ensureSetUp();
         if (scopes == null) {
             scopes = new TestScopes(config, session);

@@ -19,6 +19,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real JVM started for a test, with or without the built agent jar. */
+import static org.assertj.core.api.Assertions.assertThat;
+
 public final class Host {
     /** The jar under test: {@code agent/target/reap-agent.jar}. */
     public static final Path AGENT_JAR = Paths.get(System.getProperty("it.agent.jar", "../agent/target/reap-agent.jar"))
@@ -79,6 +81,28 @@ public final class Host {
             throw new AssertionError("no line from the host within " + bound + "; stderr:\n" + stderr());
         }
         return line;
+    }
+
+    /**
+     * The host's report up to {@code ready}: its {@code <kind> <pid>} lines (what a test host
+     * spawned), by kind, in order. Other lines are left out.
+     */
+    public Map<String, Long> spawned() throws InterruptedException {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (String line : linesUntil("ready", Duration.ofSeconds(30))) {
+            String[] kindAndPid = line.split(" ");
+            if (kindAndPid.length == 2 && kindAndPid[1].matches("[0-9]+")) {
+                pids.put(kindAndPid[0], Long.parseLong(kindAndPid[1]));
+            }
+        }
+        return pids;
+    }
+
+    /** The one process the host reported spawning before {@code ready}. */
+    public long spawnedOne() throws InterruptedException {
+        Map<String, Long> pids = spawned();
+        assertThat(pids).as("what the host spawned").hasSize(1);
+        return pids.values().iterator().next();
     }
 
     /** Stdout lines up to (not including) {@code marker}. */

@@ -36,9 +36,7 @@ public abstract class HostTest {
             Thread.sleep(20);
             left = Proc.withEnvironment(MARK, mark);
         }
-        for (long pid : left) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
+        Proc.end(left);
         assertThat(left).as("processes this test left behind (now killed)").isEmpty();
     }
 

@@ -15,6 +15,25 @@ public final class Proc {
     }
 
     /** Start time (field 22 of stat), or -1 when the process is gone. */
+    /** Ends these processes (what a test meant to survive), and each one's descendants. */
+    public static void end(Iterable<Long> pids) {
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(Proc::endTree);
+        }
+    }
+
+    /** Ends these children of the test and their descendants. */
+    public static void endAll(Iterable<Process> started) {
+        for (Process p : started) {
+            endTree(p.toHandle());
+        }
+    }
+
+    private static void endTree(ProcessHandle handle) {
+        handle.descendants().forEach(ProcessHandle::destroyForcibly);
+        handle.destroyForcibly();
+    }
+
     public static long startTicks(long pid) {
         String stat = read(Paths.get("/proc", Long.toString(pid), "stat"));
         if (stat == null) {

@@ -28,11 +28,7 @@ public final class Zoo {
     /** Reads the host's report up to {@code ready} and checks that everything it spawned is alive. */
     public static Zoo ready(Host host, Path dir, List<String> kinds) throws InterruptedException {
         Zoo zoo = new Zoo(host, dir);
-        for (String line : host.linesUntil("ready", Duration.ofSeconds(30))) {
-            String[] kindAndPid = line.split(" ");
-            long pid = Long.parseLong(kindAndPid[1]);
-            zoo.spawned.put(kindAndPid[0], new long[] {pid, Proc.startTicks(pid)});
-        }
+        host.spawned().forEach((kind, pid) -> zoo.spawned.put(kind, new long[] {pid, Proc.startTicks(pid)}));
         assertThat(zoo.spawned.keySet()).containsAll(kinds);
         zoo.spawned.forEach((kind, p) -> assertThat(Proc.alive(p[0], p[1])).as("%s alive before the end", kind).isTrue());
         return zoo;
@@ -44,11 +40,10 @@ public final class Zoo {
      */
     public void more(List<String> kinds) throws IOException, InterruptedException {
         host.send("more " + String.join(" ", kinds));
-        for (String line : host.linesUntil("ready", Duration.ofSeconds(30))) {
-            String[] kindAndPid = line.split(" ");
-            long pid = Long.parseLong(kindAndPid[1]);
-            spawned.put(kindAndPid[0], new long[] {pid, Proc.startTicks(pid)});
-            assertThat(Proc.alive(pid, spawned.get(kindAndPid[0])[1])).as("%s alive", kindAndPid[0]).isTrue();
+        for (Map.Entry<String, Long> e : host.spawned().entrySet()) {
+            long ticks = Proc.startTicks(e.getValue());
+            spawned.put(e.getKey(), new long[] {e.getValue(), ticks});
+            assertThat(Proc.alive(e.getValue(), ticks)).as("%s alive", e.getKey()).isTrue();
         }
     }
 
@@ -71,6 +66,11 @@ public final class Zoo {
             assertThat(seen).as("signals %s saw; stderr:%n%s", kind, host.stderr()).isNotEmpty();
             assertThat(seen.get(0)).as("first signal %s saw", kind).isEqualTo("INT");
         }
+    }
+
+    /** Ends the processes still alive: for a test that expects survivors. */
+    public void endSurvivors() {
+        Proc.end(alive());
     }
 
     /** The PIDs still alive (for a test that expects survivors and must then end them itself). */

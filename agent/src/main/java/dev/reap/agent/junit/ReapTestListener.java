@@ -1,6 +1,7 @@
 package dev.reap.agent.junit;
 
 import dev.reap.agent.Agent;
+import dev.reap.agent.AgentRuntime;
 import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.scope.TestScopes;
 import org.junit.platform.engine.TestExecutionResult;
@@ -21,7 +22,7 @@ import org.junit.platform.launcher.TestPlan;
  */
 public final class ReapTestListener implements TestExecutionListener {
     // JUnit's code is on the stack of every call: the agent's work runs with its own permissions (see Privileged)
-    private final TestScopes scopes = Privileged.call(Agent::testScopes);
+    private final TestScopes scopes = Privileged.call(ReapTestListener::scopesOfTheAgent);
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
@@ -50,6 +51,11 @@ public final class ReapTestListener implements TestExecutionListener {
         if (scopes != null) {
             Privileged.run(() -> scopes.finished(identifier.getUniqueId()));
         }
+    }
+
+    private static TestScopes scopesOfTheAgent() {
+        AgentRuntime runtime = Agent.running();
+        return runtime == null ? null : runtime.testScopes();
     }
 
     /**

@@ -9,6 +9,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.commons.ClassRemapper;
 import net.bytebuddy.jar.asm.commons.SimpleRemapper;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -59,6 +60,18 @@ public final class ProcessBuilderRewriter {
     private static final int NEWEST_READABLE = Opcodes.V27;
 
     private ProcessBuilderRewriter() {
+    }
+
+    /** Everything the hook installs for {@code original} (see {@link RewriteSource#rewrite}); null for an unknown shape. */
+    static Rewrite compute(byte[] original, boolean merged) throws IOException {
+        if (merged) {
+            byte[] processBuilder = rewriteMerged(original, BridgeClass.resource("BridgeTemplate.class"));
+            return processBuilder == null ? null : Rewrite.merged(processBuilder);
+        }
+        byte[] processBuilder = rewrite(original);
+        return processBuilder == null ? null : new Rewrite(processBuilder,
+                renameTemplate(BridgeClass.resource("BridgeTemplate.class")),
+                renameTemplate(BridgeClass.resource("BridgeDefiner.class")));
     }
 
     /** The rewritten class calling the separate bridge, or null when {@code original} has an unknown shape. */

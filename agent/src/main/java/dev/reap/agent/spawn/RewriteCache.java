@@ -53,6 +53,7 @@ public final class RewriteCache implements RewriteSource {
     private final String agentStamp;
     private final RewriteSource compute;
 
+    /** {@code compute}: what makes a rewrite the cache lacks; null for the rewriter itself. */
     RewriteCache(Path directory, long uid, String agentStamp, RewriteSource compute) {
         this.directory = new PrivateDirectory(directory, uid);
         this.agentStamp = agentStamp;
@@ -68,7 +69,7 @@ public final class RewriteCache implements RewriteSource {
         }
         // the jar's size and modification time: a new build gets new entries
         return new RewriteCache(directory, ids[1], Long.toHexString(agentJar.length()) + "-"
-                + Long.toHexString(agentJar.lastModified()), COMPUTE);
+                + Long.toHexString(agentJar.lastModified()), null);
     }
 
     @Override
@@ -83,7 +84,8 @@ public final class RewriteCache implements RewriteSource {
         } else if (untrusted != PrivateDirectory.ABSENT) {
             debug("rewrite cache " + directory.path() + " not used: " + untrusted);
         }
-        Rewrite computed = compute.rewrite(original, merged);
+        Rewrite computed = compute != null ? compute.rewrite(original, merged)
+                : ProcessBuilderRewriter.compute(original, merged);
         if (untrusted == PrivateDirectory.ABSENT) {
             untrusted = directory.create();
             if (untrusted != null) {

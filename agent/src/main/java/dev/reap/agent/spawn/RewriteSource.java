@@ -17,18 +17,7 @@ public interface RewriteSource {
     final class Compute implements RewriteSource {
         @Override
         public Rewrite rewrite(byte[] original, boolean merged) throws IOException {
-            if (merged) {
-                byte[] processBuilder = ProcessBuilderRewriter.rewriteMerged(original,
-                        BridgeClass.resource("BridgeTemplate.class"));
-                return processBuilder == null ? null : Rewrite.merged(processBuilder);
-            }
-            byte[] processBuilder = ProcessBuilderRewriter.rewrite(original);
-            if (processBuilder == null) {
-                return null;
-            }
-            return new Rewrite(processBuilder,
-                    ProcessBuilderRewriter.renameTemplate(BridgeClass.resource("BridgeTemplate.class")),
-                    ProcessBuilderRewriter.renameTemplate(BridgeClass.resource("BridgeDefiner.class")));
+            return ProcessBuilderRewriter.compute(original, merged);
         }
     }
 }
