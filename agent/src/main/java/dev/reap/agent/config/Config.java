@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The agent's validated configuration (DESIGN.md, "Contracts"): a value for each {@link Key}, and
- * the text it was given as. Immutable; only {@link ConfigLoader} makes one.
+ * the text it was given as. Immutable (a default's value is made on first use); only
+ * {@link ConfigLoader} makes one.
  */
 public final class Config {
     /** {@code reap.leaks} */
@@ -28,8 +29,14 @@ public final class Config {
         this.texts = texts;
     }
 
+    /** A default is parsed when first asked for: most JVMs set no key, and most keys are read only at exit. */
     Object value(Key key) {
-        return values[key.ordinal()];
+        Object value = values[key.ordinal()];
+        if (value == ConfigLoader.UNPARSED) {
+            value = ConfigLoader.parseDefault(key);
+            values[key.ordinal()] = value;
+        }
+        return value;
     }
 
     /** The value of {@code key} as it was given (or its default); null when it has none. */

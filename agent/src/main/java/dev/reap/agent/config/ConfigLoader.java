@@ -20,6 +20,9 @@ import java.util.regex.PatternSyntaxException;
  * message.
  */
 public final class ConfigLoader {
+    /** The value of a key left at its default, until it is first asked for (see {@link Config#value}). */
+    static final Object UNPARSED = new Object();
+
     private final Map<Key, String> agentOptions;
     private volatile Config atStart;
     private volatile boolean warnedAtExit;
@@ -86,7 +89,9 @@ public final class ConfigLoader {
         for (Key key : keys) {
             String text = text(key, properties, environment);
             try {
-                values[key.ordinal()] = text == null ? null : parse(key, text);
+                // the default's very string: nobody set the key, and there is nothing to validate
+                values[key.ordinal()] = text == null ? null
+                        : text == key.defaultValue() ? UNPARSED : parse(key, text);
             } catch (ConfigException accepted) {
                 throw new ConfigException("invalid " + key.property() + "='" + text + "' (from "
                         + from(key, properties, environment) + "): expected " + accepted.getMessage());
@@ -94,6 +99,15 @@ public final class ConfigLoader {
             texts[key.ordinal()] = text;
         }
         return new Config(values, texts);
+    }
+
+    /** A default's value, made when first asked for. */
+    static Object parseDefault(Key key) {
+        try {
+            return parse(key, key.defaultValue());
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the default of " + key.property() + " is invalid", e);
+        }
     }
 
     /** The value the precedence rule picks, as text; null when the key has none. */
@@ -201,10 +215,14 @@ public final class ConfigLoader {
         }
     }
 
-    /** Takes the constants, not the class: getEnumConstants() is reflection, slow at start-up on JDK 18+. */
-    private static <E extends Enum<E>> E choice(String text, E[] constants) throws ConfigException {
+    /**
+     * One of an enum's {@code constants}. Takes them, not the class (getEnumConstants() is
+     * reflection), typed {@code Object[]}: the verifier then need not load the enum to check them.
+     */
+    private static Object choice(String text, Object[] constants) throws ConfigException {
         StringBuilder accepted = new StringBuilder("one of ");
-        for (E e : constants) {
+        for (Object constant : constants) {
+            Enum<?> e = (Enum<?>) constant;
             if (e.name().equalsIgnoreCase(text.trim())) {
                 return e;
             }
