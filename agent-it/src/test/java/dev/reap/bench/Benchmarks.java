@@ -17,7 +17,7 @@ import java.util.Optional;
  * Every benchmark, on every JDK found (17 and 25), in one command; prints the machine, the JDKs
  * and each figure with its baseline. Benchmarks are not tests: nothing here fails on a time.
  *
- * <p>Usage (from the project root, after {@code mvn -B -q install -DskipTests}):
+ * <p>Usage (from the project root, after {@code mvn -B -q package -DskipTests}):
  * {@code java -cp agent/target/reap-agent.jar:agent-it/target/test-classes dev.reap.bench.Benchmarks [--quick]};
  * {@code --quick} runs tiny sizes, only to prove the harness works (CI does that).
  */
@@ -47,7 +47,7 @@ public final class Benchmarks {
         System.out.println();
 
         section("JVM start: a program that spawns once, and javac, which never spawns (bare, a do-nothing agent, reap-agent)");
-        List<String> startup = new ArrayList<>(List.of(quick ? "2" : "30"));
+        List<String> startup = new ArrayList<>(List.of(quick ? "2" : "41"));
         startup.addAll(homes);
         startup.add("reap-agent=" + jar);
         StartupBench.main(startup.toArray(new String[0]));

@@ -25,7 +25,7 @@ import java.security.CodeSource;
  * already uses the other one.) A second load in the same JVM is a no-op.
  */
 public final class Agent {
-    /** Guarded by the class: an AtomicBoolean would initialise VarHandles, milliseconds at start-up. */
+    /** Guarded by the class. */
     private static boolean loaded;
     /** The agent running in this JVM; null when none is (or it is disabled). */
     private static volatile AgentRuntime running;

@@ -132,8 +132,7 @@ public final class ConfigLoader {
 
     /**
      * The value of {@code text} for {@code key}; a {@link ConfigException} saying what is accepted
-     * when it is none. An if-chain, not a switch: javac compiles a switch on an enum into one more
-     * class to load.
+     * when it is none.
      */
     private static Object parse(Key key, String text) throws ConfigException {
         if (key == Key.GRACE) {
@@ -176,7 +175,6 @@ public final class ConfigLoader {
                 + "INT,TERM,KILL (names " + Signal.acceptedNames() + ", or their numbers)");
         List<Signal> signals = new ArrayList<>();
         int start = 0;
-        // split on ',' and '+' by hand: a regex split would load java.util.regex at every JVM start
         for (int i = 0; i <= text.length(); i++) {
             if (i == text.length() || text.charAt(i) == ',' || text.charAt(i) == '+') {
                 Signal s = Signal.parse(text.substring(start, i));

@@ -33,7 +33,6 @@ public final class Durations {
         if (!isPlainNumber(number)) {
             return null;
         }
-        // plain long arithmetic: BigDecimal would cost milliseconds of class loading at JVM start
         int dot = number.indexOf('.');
         String whole = dot < 0 ? number : number.substring(0, dot);
         if (whole.length() > 7) {

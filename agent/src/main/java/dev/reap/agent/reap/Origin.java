@@ -104,7 +104,6 @@ public final class Origin {
         return test == null ? describeSpawn() : describeSpawn() + " in " + test;
     }
 
-    /** An if-chain, not a switch: javac 17 compiles a switch on an enum into one more class to load. */
     private String describeSpawn() {
         if (kind == Kind.CHILD) {
             return site == SpawnSite.BEFORE_ATTACH ? "spawned before attach"

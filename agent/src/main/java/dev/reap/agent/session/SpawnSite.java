@@ -5,8 +5,7 @@ package dev.reap.agent.session;
  *
  * <p>A spawn only captures a {@link Throwable}: the JVM records its backtrace natively, which is
  * cheap, and the frames are resolved to names only when someone reads the site (the exit summary,
- * the report). {@code StackWalker} would cost less per deep walk but loads the stream framework on
- * first use, milliseconds on the first spawn of every JVM.
+ * the report).
  */
 public final class SpawnSite {
     public static final SpawnSite UNKNOWN = new SpawnSite(null, "an unknown place");

@@ -28,6 +28,8 @@ public final class ExitWarmup {
         "dev.reap.agent.proc.ProcEnviron",
         "dev.reap.agent.reap.Target",
         // reaping it
+        "dev.reap.agent.config.Durations",
+        "dev.reap.agent.reap.Signal",
         "dev.reap.agent.report.Reaping",
         "dev.reap.agent.shutdown.ExitReap$SummaryWarmer",
         "dev.reap.agent.reap.Reaper",

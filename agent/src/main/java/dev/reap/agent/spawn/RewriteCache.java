@@ -21,14 +21,11 @@ import java.util.zip.CRC32;
 
 /**
  * Remembers rewrites on disk, so that only the first JVM of a given JDK and agent build loads
- * ASM and rewrites (some 25 ms); every later one reads one small file.
- *
- * <p>An entry is found by the CRC of the JDK's original {@code ProcessBuilder} bytes and the
- * agent jar's size and time, and trusted only when the original bytes stored in it are equal,
- * byte for byte, and its checksum holds: a stale, torn or foreign file is recomputed, never used.
- * Entries are written to a temporary file of an unpredictable name, created exclusively (never
- * through a planted link), then renamed over the entry, so concurrent JVMs (parallel Surefire
- * forks) never read half an entry.
+ * ASM and rewrites (some 25 ms); every later one reads one small file. An entry is found by the
+ * CRC of the JDK's original {@code ProcessBuilder} bytes and the agent jar's size and time, and
+ * used only when the original stored in it is equal, byte for byte, and its checksum holds. It is
+ * written to a temporary file of an unpredictable name, created exclusively, then renamed over
+ * the entry: concurrent JVMs (parallel Surefire forks) never read half an entry.
  *
  * <p>What is read from here becomes the JDK's {@code ProcessBuilder}, so only the user's own
  * files are trusted: the directory ({@code $XDG_CACHE_HOME/reap-agent} or
@@ -131,8 +128,6 @@ public final class RewriteCache implements RewriteSource {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        // Parsed by hand: DataInputStream reads through VarHandles on recent JDKs, which costs
-        // milliseconds to initialise at start-up.
         if (all.length < 16) {
             return null;
         }

@@ -13,7 +13,6 @@ public interface RewriteSource {
     /** Computes with ASM every time. */
     RewriteSource COMPUTE = new Compute();
 
-    /** A named class, not a lambda: nothing on the start-up path bootstraps method handles. */
     final class Compute implements RewriteSource {
         @Override
         public Rewrite rewrite(byte[] original, boolean merged) throws IOException {

@@ -13,18 +13,13 @@ import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Installs the rewrite of {@code ProcessBuilder} and connects it to the agent.
- *
- * <p>A transformer that acts only on {@code java/lang/ProcessBuilder}, and is registered only as
- * long as it must be: the JVM calls every registered transformer for every class it loads
- * afterwards (with a class-data-sharing archive, it even fetches each JDK class's bytes for it),
- * which was measured at 4-10% of the run of a class-loading JVM ({@code javac}), for a
- * transformer that returns at once. So when {@code ProcessBuilder} is not loaded yet (the usual
- * case at {@code -javaagent} start), the agent loads it at once through a transformer that is
- * removed right after. That transformer cannot retransform: its output is then what the JVM starts
- * from when another agent retransforms {@code ProcessBuilder} later, so the hook survives that
- * too. When {@code ProcessBuilder} was loaded before the agent (attach), it is retransformed, and
- * that transformer stays registered so that a later retransformation re-applies it.
+ * Installs the rewrite of {@code ProcessBuilder} and connects it to the agent, as a transformer
+ * registered only as long as it must be (one left registered cost a class-loading JVM 4-10%: see
+ * the README, "No transformer stays registered"). When {@code ProcessBuilder} is not loaded yet
+ * (the usual case at {@code -javaagent} start), it is loaded at once through this transformer,
+ * which cannot retransform (its output is what another agent's retransformation starts from) and
+ * is removed right after; when it was loaded before the agent (attach), it is retransformed, and
+ * the transformer stays so that a later retransformation re-applies it.
  */
 public final class SpawnHook implements ClassFileTransformer {
     /** Loaded only when something is logged: see {@link Log#debugEnabled()}. */
