@@ -50,7 +50,7 @@ public final class ConfigLoader {
                 throw AgentOptions.unknownKey(name, "system property -D" + name);
             }
         }
-        Config config = resolve(properties, environment);
+        Config config = resolve(properties, environment, false);
         atStart = config;
         return config;
     }
@@ -63,7 +63,7 @@ public final class ConfigLoader {
      */
     public Config reloadExitKeys(Config atStart, Properties properties, Map<String, String> environment)
             throws ConfigException {
-        return atStart.withExitKeysOf(resolve(properties, environment));
+        return atStart.withExitKeysOf(resolve(properties, environment, true));
     }
 
     /**
@@ -82,11 +82,16 @@ public final class ConfigLoader {
         }
     }
 
-    private Config resolve(Properties properties, Map<String, String> environment) throws ConfigException {
+    /** {@code exitKeysOnly}: the others are left out, unjudged (a value set since start-up is not read for them). */
+    private Config resolve(Properties properties, Map<String, String> environment, boolean exitKeysOnly)
+            throws ConfigException {
         Key[] keys = Key.values();
         Object[] values = new Object[keys.length];
         String[] texts = new String[keys.length];
         for (Key key : keys) {
+            if (exitKeysOnly && !key.readAgainAtExit()) {
+                continue;
+            }
             String text = text(key, properties, environment);
             try {
                 // the default's very string: nobody set the key, and there is nothing to validate

@@ -103,6 +103,9 @@ public final class SessionTargets {
                                         long sinceTicks, long self, String test) {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
+        List<Root> live = new ArrayList<>();
+        // every recorded process first, with its own origin: an adopted grandchild is adopted, not
+        // merely its adopted parent's descendant
         for (Root root : roots) {
             ProcStat stat = table.get(root.pid);
             if (stat == null || stat.exited() || root.startTicks >= 0 && stat.startTicks() != root.startTicks) {
@@ -112,6 +115,10 @@ public final class SessionTargets {
             found.putIfAbsent(root.pid, root.process != null
                     ? Target.child(root.process, stat, commandLine, root.self)
                     : Target.proc(root.pid, stat.startTicks(), commandLine, root.self));
+            live.add(root);
+        }
+        for (Root root : live) {
+            ProcStat stat = table.get(root.pid);
             for (ProcStat d : table.descendantsOf(root.pid, stat.startTicks())) {
                 found.putIfAbsent(d.pid(), Target.proc(d.pid(), d.startTicks(), ProcFs.commandLine(d.pid()),
                         root.descendants));

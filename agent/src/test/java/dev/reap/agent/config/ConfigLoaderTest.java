@@ -88,6 +88,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBadValueSetLaterForAKeyReadOnlyAtStartDoesNotCostTheExitKeys() throws ConfigException {
+        ConfigLoader loader = ConfigLoader.forAgentOptions("");
+        Config atStart = loader.load(NO_PROPERTIES, NO_ENVIRONMENT);
+        Config atExit = loader.reloadExitKeys(atStart, properties("reap.grace", "500ms", "reap.log", "loud"), NO_ENVIRONMENT);
+        assertThat(atExit.grace()).isEqualTo(Duration.ofMillis(500));
+        assertThat(atExit.log()).as("read at start only").isEqualTo(LogLevel.INFO);
+    }
+
+    @Test
     void exitKeysAreReadAgainButStartKeysAreNot() throws ConfigException {
         ConfigLoader loader = ConfigLoader.forAgentOptions("signals=INT,KILL");
         Config atStart = loader.load(NO_PROPERTIES, NO_ENVIRONMENT);

@@ -3,6 +3,7 @@ package dev.reap.agent.find;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.reap.Target;
+import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.testing.Children;
@@ -84,6 +85,23 @@ class SessionTargetsTest {
             assertThat(pids(SessionTargets.afterHostDeath(SELF, Map.of(nobody.pid(),
                     ProcFs.stat(nobody.pid()).startTicks()))))
                     .as("but a recorded child is ours whatever user it runs as").contains(nobody.pid());
+        }
+    }
+
+    @Test
+    void everyAdoptedProcessKeepsItsOwnOriginEvenBelowAnotherAdoptedOne() throws Exception {
+        try (Children children = new Children()) {
+            Process parent = children.shReady("sleep 600 & echo ready; wait");
+            long grandchild = awaitOnlyChild(parent.pid());
+            List<Adopted> adopted = List.of(
+                    new Adopted(parent.pid(), ProcFs.stat(parent.pid()).startTicks(), SELF.pid(), true, "sh", 1, null),
+                    new Adopted(grandchild, ProcFs.stat(grandchild).startTicks(), parent.pid(), false, "sleep 600", 2, null));
+
+            List<Target> targets = SessionTargets.atExit(SELF, List.of(), adopted);
+
+            Target found = targets.stream().filter(t -> t.pid() == grandchild).findFirst().orElseThrow();
+            assertThat(found.origin().describe()).isEqualTo("started by pid " + parent.pid() + " before attach");
+            assertThat(found.origin().spawnedAtMillis()).as("its own start, as adopted").isEqualTo(2);
         }
     }
 
