@@ -14,6 +14,7 @@ final class BridgeClass {
     private static final String NAME = "java.lang.ReapAgentBridge";
     /** By name: the class must never be loaded by the agent's own loader. */
     private static final String DEFINER = "dev.reap.agent.spawn.BridgeDefiner";
+    private static final String CONNECTOR = "dev.reap.agent.spawn.MergedConnector";
 
     private BridgeClass() {
     }
@@ -43,6 +44,17 @@ final class BridgeClass {
         Class.forName(DEFINER, true, loader);
     }
 
+    /**
+     * Points the bridge merged into {@code ProcessBuilder} at the hooks, by initialising
+     * {@code connector} ({@link MergedConnector}, renamed) in a loader that sees only the JDK.
+     */
+    static void connectMerged(byte[] connector, UnaryOperator<Map<String, String>> environmentHook,
+                              BiConsumer<Process, ProcessBuilder> startHook) throws ClassNotFoundException {
+        IsolatedLoader loader = new IsolatedLoader(new Object[] {environmentHook, startHook});
+        loader.define(CONNECTOR, connector);
+        Class.forName(CONNECTOR, true, loader);
+    }
+
     /** Points an already defined bridge's hooks at the agent (a second install in one JVM, tests). */
     static void connect(Class<?> bridge, UnaryOperator<Map<String, String>> environmentHook,
                         BiConsumer<Process, ProcessBuilder> startHook) throws ReflectiveOperationException {
@@ -58,7 +70,7 @@ final class BridgeClass {
         }
     }
 
-    /** A loader that sees only the JDK, for {@link BridgeDefiner}; it hands the definer its inputs. */
+    /** A loader that sees only the JDK, for {@link BridgeDefiner} and {@link MergedConnector}; it hands them their inputs. */
     private static final class IsolatedLoader extends ClassLoader implements Supplier<Object[]> {
         private final Object[] inputs;
 

@@ -42,6 +42,8 @@ public final class ProcessBuilderRewriter {
     /** The public method of a merged bridge that points its hooks at the agent. */
     public static final String CONNECT = "reap$connect";
     private static final String MERGED = "reap$";
+    /** The template's {@code connect}, name and descriptor, as the remapper names a method. */
+    private static final String CONNECT_TEMPLATE = "connect(Ljava/util/function/UnaryOperator;Ljava/util/function/BiConsumer;)V";
 
     static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
     private static final String TEMPLATE = "dev/reap/agent/spawn/BridgeTemplate";
@@ -66,7 +68,8 @@ public final class ProcessBuilderRewriter {
     static Rewrite compute(byte[] original, boolean merged) throws IOException {
         if (merged) {
             byte[] processBuilder = rewriteMerged(original, BridgeClass.resource("BridgeTemplate.class"));
-            return processBuilder == null ? null : Rewrite.merged(processBuilder);
+            return processBuilder == null ? null
+                    : Rewrite.merged(processBuilder, renameConnect(BridgeClass.resource("MergedConnector.class")));
         }
         byte[] processBuilder = rewrite(original);
         return processBuilder == null ? null : new Rewrite(processBuilder,
@@ -117,6 +120,17 @@ public final class ProcessBuilderRewriter {
         ClassReader reader = new ClassReader(template);
         ClassWriter writer = new ClassWriter(0);
         reader.accept(new ClassRemapper(writer, new SimpleRemapper(TEMPLATE, BRIDGE)), 0);
+        return writer.toByteArray();
+    }
+
+    /** {@link MergedConnector} calling the merged {@code ProcessBuilder.reap$connect} instead of the template's {@code connect}. */
+    static byte[] renameConnect(byte[] connector) {
+        Map<String, String> names = new HashMap<>();
+        names.put(TEMPLATE, PROCESS_BUILDER);
+        names.put(TEMPLATE + "." + CONNECT_TEMPLATE, CONNECT);
+        ClassReader reader = new ClassReader(connector);
+        ClassWriter writer = new ClassWriter(0);
+        reader.accept(new ClassRemapper(writer, new SimpleRemapper(names)), 0);
         return writer.toByteArray();
     }
 
@@ -214,7 +228,7 @@ public final class ProcessBuilderRewriter {
             names.put(TEMPLATE + ".startHook", MERGED + "startHook");
             names.put(TEMPLATE + "." + ENVIRONMENT + ENVIRONMENT_DESCRIPTOR, MERGED + ENVIRONMENT);
             names.put(TEMPLATE + "." + STARTED + STARTED_DESCRIPTOR, MERGED + STARTED);
-            names.put(TEMPLATE + ".connect(Ljava/util/function/UnaryOperator;Ljava/util/function/BiConsumer;)V", CONNECT);
+            names.put(TEMPLATE + "." + CONNECT_TEMPLATE, CONNECT);
             new ClassReader(template).accept(new ClassRemapper(new MemberCopier(cv), new SimpleRemapper(names)), 0);
             super.visitEnd();
         }

@@ -4,7 +4,8 @@ package dev.reap.agent.spawn;
  * What the hook installs: the rewritten {@code ProcessBuilder} class file, the bridge class file
  * it calls, and the class file of {@link BridgeDefiner} that defines the bridge. Together, so a
  * cached rewrite needs no other read from the agent jar. A {@code ProcessBuilder} with the bridge
- * merged into it (see {@link ProcessBuilderRewriter}) comes alone: both other parts are empty.
+ * merged into it (see {@link ProcessBuilderRewriter}) has no bridge class, and its third part is
+ * the class that connects the merged bridge ({@link MergedConnector}).
  */
 public final class Rewrite {
     private final byte[] processBuilder;
@@ -17,9 +18,9 @@ public final class Rewrite {
         this.definer = definer;
     }
 
-    /** A {@code ProcessBuilder} with the bridge merged into it. */
-    static Rewrite merged(byte[] processBuilder) {
-        return new Rewrite(processBuilder, new byte[0], new byte[0]);
+    /** A {@code ProcessBuilder} with the bridge merged into it, and the class that connects it ({@link MergedConnector}). */
+    static Rewrite merged(byte[] processBuilder, byte[] connector) {
+        return new Rewrite(processBuilder, new byte[0], connector);
     }
 
     /** True when the bridge is merged into {@code ProcessBuilder}: there is no class to define. */
@@ -31,5 +32,6 @@ public final class Rewrite {
 
     public byte[] bridge() { return bridge; }
 
+    /** The definer of a separate bridge, or the connector of a merged one. */
     public byte[] definer() { return definer; }
 }

@@ -36,7 +36,7 @@ import java.util.zip.CRC32;
  */
 public final class RewriteCache implements RewriteSource {
     private static final int MAGIC = 0x52454150; // "REAP"
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
     private static final int MAX_PART = 1 << 22;
     static final int KEEP_DAYS = 30;
     /** How entries (and their temporary files) are named: {@code ProcessBuilder-<key>.rewrite[.<random>.tmp]}. */

@@ -40,6 +40,8 @@ public final class SpawnHook implements ClassFileTransformer {
      * while {@link #hooked} is still false, a bridge merged into it waits to be connected.
      */
     private volatile boolean ours;
+    /** The connector of a bridge merged into {@code ProcessBuilder} while it loads; null otherwise. */
+    private volatile byte[] connector;
 
     private SpawnHook(Instrumentation instrumentation, UnaryOperator<Map<String, String>> environmentHook,
                       BiConsumer<Process, ProcessBuilder> startHook, RewriteSource rewrites) {
@@ -90,7 +92,7 @@ public final class SpawnHook implements ClassFileTransformer {
             instrumentation.removeTransformer(hook);
         }
         if (hook.ours && !hook.hooked) {
-            hook.connectMerged(processBuilder);
+            hook.connectMerged();
         }
         if (!hook.seen) {
             // loaded before the agent: retransform it, with a transformer that stays
@@ -135,7 +137,9 @@ public final class SpawnHook implements ClassFileTransformer {
                     System.getProperty("java.vendor"), System.getProperty("java.runtime.version"));
             return null;
         }
-        if (!rewrite.isMerged()) {
+        if (rewrite.isMerged()) {
+            connector = rewrite.definer();
+        } else {
             Class<?> bridge = BridgeClass.existing();
             if (bridge == null) {
                 BridgeClass.defineAndConnect(instrumentation, rewrite, environmentHook, startHook);
@@ -148,15 +152,12 @@ public final class SpawnHook implements ClassFileTransformer {
         return rewrite.processBuilder();
     }
 
-    /**
-     * Points the bridge merged into the just loaded {@code ProcessBuilder} at the agent, through
-     * its one public member: plain reflection on a public method, no package opened.
-     */
-    private void connectMerged(Class<?> processBuilder) {
+    /** Points the bridge merged into the just loaded {@code ProcessBuilder} at the agent. */
+    private void connectMerged() {
         try {
-            connectMethod(processBuilder).invoke(null, environmentHook, startHook);
+            BridgeClass.connectMerged(connector, environmentHook, startHook);
             hooked = true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             Logs.LOG.warn("cannot hook ProcessBuilder, children will not be recorded", e);
         }
     }

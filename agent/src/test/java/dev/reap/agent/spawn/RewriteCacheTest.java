@@ -29,7 +29,7 @@ class RewriteCacheTest {
     private final AtomicInteger computed = new AtomicInteger();
     private final RewriteSource compute = (original, merged) -> {
         computed.incrementAndGet();
-        return merged ? Rewrite.merged(bytes("merged")) : new Rewrite(bytes("pb"), bytes("bridge"), bytes("definer"));
+        return merged ? Rewrite.merged(bytes("merged"), bytes("connector")) : new Rewrite(bytes("pb"), bytes("bridge"), bytes("definer"));
     };
 
     @Test
