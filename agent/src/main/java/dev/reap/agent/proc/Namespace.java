@@ -1,7 +1,6 @@
 package dev.reap.agent.proc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
@@ -38,7 +37,7 @@ public final class Namespace {
         if (pid == null || time == null) {
             return null;
         }
-        return digest(pid + " " + time + " " + (boot == null ? "?" : new String(boot, StandardCharsets.ISO_8859_1).trim()));
+        return digest(pid + " " + time + " " + (boot == null ? "?" : ProcFs.latin1(boot).trim()));
     }
 
     /** The target of a namespace link ({@code pid:[4026531836]}); "none" when it may be absent and is. */

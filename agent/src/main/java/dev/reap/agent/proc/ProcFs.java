@@ -58,7 +58,7 @@ public final class ProcFs {
         if (bytes == null) {
             return null;
         }
-        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        String text = latin1(bytes);
         int at = text.indexOf("\n" + key + ":");
         if (at < 0) {
             return "";
@@ -218,6 +218,18 @@ public final class ProcFs {
             }
         }
         return Arrays.copyOf(pids, n);
+    }
+
+    /**
+     * The bytes as ISO-8859-1 text, decoded by hand: naming a {@code StandardCharsets} constant
+     * loads and initialises all eight of the JDK's standard charsets, on the start path.
+     */
+    static String latin1(byte[] bytes) {
+        char[] chars = new char[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            chars[i] = (char) (bytes[i] & 0xff);
+        }
+        return new String(chars);
     }
 
     /** The whole file, or null when it is gone or unreadable; {@code hint} sizes the first buffer. */
