@@ -6,7 +6,6 @@ import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.Privileged;
-import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.scope.TestScopes;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Registry;

@@ -1,7 +1,5 @@
 package dev.reap.agent.log;
 
-import java.util.Locale;
-
 /** {@code reap.log}: how much the agent says on stderr. */
 public enum LogLevel {
     OFF, ERROR, WARN, INFO, DEBUG;

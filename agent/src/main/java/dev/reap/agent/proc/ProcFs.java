@@ -198,7 +198,7 @@ public final class ProcFs {
     /** Seconds since boot ({@code /proc/uptime}), or -1. */
     public static double uptimeSeconds() {
         byte[] bytes = read("/proc/uptime", 64);
-        String text = bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1).trim();
+        String text = bytes == null ? "" : latin1(bytes).trim();
         try {
             return Double.parseDouble(text.indexOf(' ') < 0 ? text : text.substring(0, text.indexOf(' ')));
         } catch (NumberFormatException e) {

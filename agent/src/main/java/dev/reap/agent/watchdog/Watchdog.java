@@ -174,11 +174,11 @@ public final class Watchdog {
 
     /** Starts a sidecar when there is none, then sends the lines; false when there is no sidecar to be had. */
     private boolean tell(List<String> lines, String replaced) {
-        Sidecar started;
+        boolean haveOne;
         synchronized (this) {
-            started = sidecar;
+            haveOne = sidecar != null;
         }
-        started = started == null ? launch() : null;
+        Sidecar started = haveOne ? null : launch();
         synchronized (this) {
             if (started != null && released) {
                 // the host is already past its exit hook
