@@ -35,7 +35,8 @@ class GraceTest extends HostTest {
         long intToTermMillis = (nanos(seen.get(1)) - nanos(seen.get(0))) / 1_000_000;
         assertThat(intToTermMillis).as("the INT rung's full grace").isGreaterThanOrEqualTo(950);
         assertThat(exitMillis).as("two graces before KILL").isGreaterThanOrEqualTo(2_000);
-        assertThat(host.stderr()).contains("1 on SIGKILL after 2");
+        // with the sleeps it forked meanwhile, each found by the look after a rung
+        assertThat(host.stderr()).containsPattern("[0-9]+ on SIGKILL after 2");
     }
 
     private static long nanos(String line) {

@@ -3,9 +3,12 @@ package dev.reap.agent;
 import dev.reap.agent.attach.Adoption;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.find.NativeSpawns;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.Privileged;
+import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.reap.Origin;
 import dev.reap.agent.scope.TestScopes;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Registry;
@@ -13,6 +16,7 @@ import dev.reap.agent.session.Session;
 import dev.reap.agent.shutdown.ExitReap;
 import dev.reap.agent.spawn.RewriteCache;
 import dev.reap.agent.spawn.SpawnHook;
+import dev.reap.agent.watchdog.AfterExitWatch;
 import dev.reap.agent.watchdog.Watchdog;
 
 import java.io.File;
@@ -25,11 +29,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * The agent in this JVM: the one owner of its parts, and the two hooks the rewritten
- * {@code ProcessBuilder} calls. It hooks {@code ProcessBuilder} at start-up; the session, the
- * registry, the recorder, the watchdog and the exit hook are set up by the host's first spawn (or
- * at attach, or when a JUnit run asks for its test scopes): a JVM that never spawns pays for none
- * of them. The exit hook is the only shutdown hook: it tells the watchdog the exit has begun, reaps,
- * then lets the watchdog go.
+ * {@code ProcessBuilder} calls. At start-up it hooks {@code ProcessBuilder}, registers the exit
+ * hook (the only shutdown hook: a JVM whose first spawn comes from another shutdown hook could
+ * not register one then) and starts the look for native spawns ({@link NativeSpawnWatch}); the
+ * session, the registry, the recorder and the watchdog are set up by the host's first spawn (or
+ * the first native child seen, or at attach, or when a JUnit run asks for its test scopes): a JVM
+ * that never spawns pays for none of them. The exit hook tells the watchdog the exit has begun,
+ * reaps, then lets the watchdog go; what is spawned after that is the watchdog's.
  */
 public final class AgentRuntime implements UnaryOperator<Map<String, String>>, BiConsumer<Process, ProcessBuilder> {
     private final Config config;
@@ -43,6 +49,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     private ExitReap exitReap;
     private SpawnRecorder recorder;
     private TestScopes scopes;
+    private NativeSpawns natives;
+    /** Guarded by this: the exit hook has begun. */
+    private boolean exitBegun;
 
     AgentRuntime(Config config, ConfigLoader configs, File agentJar) {
         this.config = config;
@@ -50,9 +59,11 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         this.agentJar = agentJar;
     }
 
-    /** Hooks {@code ProcessBuilder} to this runtime. */
+    /** Hooks {@code ProcessBuilder} to this runtime, and the JVM's exit. */
     void hook(Instrumentation instrumentation) {
         hook = SpawnHook.install(instrumentation, this, this, RewriteCache.forAgentJar(agentJar));
+        Privileged.always(new HookExit());
+        Privileged.daemon(new NativeSpawnWatch(this), "reap-agent-children");
     }
 
     /** Every spawn's environment, before the child starts: the first one sets the session up. */
@@ -82,7 +93,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         recorder.record(process, builder);
     }
 
-    /** The set-up makes the exit hook's thread: with the agent's permissions, not the spawning code's. */
+    /** The set-up makes the watchdog, whose threads start later: with the agent's permissions, not the spawning code's. */
     private void ensureSetUp() {
         if (!setUp) {
             Privileged.always(new SetUp());
@@ -97,11 +108,12 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         registry = new Registry();
         exitReap = new ExitReap(registry, session, configs);
         watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
-        recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), watchdog);
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(new Exit(), "reap-agent-exit"));
-        } catch (IllegalStateException shuttingDown) {
-            // the host is already exiting (its first spawn came from a shutdown hook): too late for one
+        recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), watchdog,
+                config.watchdog() ? new AfterExitWatch(session, configs, agentJar) : null);
+        natives = new NativeSpawns(session, registry);
+        if (exitBegun) {
+            // the first spawn comes from another shutdown hook, or a thread still running
+            recorder.exitBegun();
         }
         setUp = true;
         if (Log.debugEnabled()) {
@@ -109,8 +121,19 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         }
     }
 
-    /** The JVM's exit: the watchdog is told first, and let go only after the reap (a death in between leaves the rest to it). */
+    /**
+     * The JVM's exit: the watchdog is told first, and let go only after the reap (a death in
+     * between leaves the rest to it); a JVM that never spawned and has no child has nothing to do.
+     */
     private void exit() {
+        synchronized (this) {
+            exitBegun = true;
+            if (!setUp && !NativeSpawns.anyUnrecordedChild(ProcFs.selfPid(), null)) {
+                return;
+            }
+        }
+        ensureSetUp();
+        recorder.exitBegun();
         if (watchdog != null) {
             watchdog.hostExiting();
         }
@@ -123,6 +146,41 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         } finally {
             if (watchdog != null) {
                 watchdog.release();
+            }
+        }
+    }
+
+    /**
+     * One look for the JVM's children that were not spawned through {@code ProcessBuilder} (see
+     * {@link NativeSpawns}), for {@link NativeSpawnWatch}; false once the exit has begun.
+     */
+    boolean lookForNativeSpawns(long self) {
+        NativeSpawns looker;
+        synchronized (this) {
+            if (exitBegun) {
+                return false;
+            }
+            looker = natives;
+        }
+        if (looker == null) {
+            if (!NativeSpawns.anyUnrecordedChild(self, null)) {
+                return true;
+            }
+            ensureSetUp();
+            looker = natives;
+        }
+        known(looker.look());
+        return true;
+    }
+
+    /** Processes the registry has come to know by PID: the watchdog is told of them. */
+    private void known(List<Adopted> processes) {
+        if (watchdog != null) {
+            watchdog.adopted(processes);
+        }
+        if (Log.debugEnabled()) {
+            for (Adopted a : processes) {
+                debug("knows " + a + ": " + Origin.adopted(a).describe());
             }
         }
     }
@@ -151,14 +209,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         }
         ensureSetUp();
         List<Adopted> adopted = registry.adopt(Adoption.ofThisJvm());
-        if (watchdog != null) {
-            watchdog.adopted(adopted);
-        }
-        if (Log.debugEnabled()) {
-            for (Adopted a : adopted) {
-                debug("adopted " + a + ", spawned before attach");
-            }
-        }
+        known(adopted);
         return adopted.size();
     }
 
@@ -186,6 +237,15 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         @Override
         public void run() {
             exit();
+        }
+    }
+
+    /** The exit hook's thread is made with the agent's permissions (see {@link Privileged#always}). */
+    private final class HookExit implements PrivilegedAction<Void> {
+        @Override
+        public Void run() {
+            Runtime.getRuntime().addShutdownHook(new Thread(new Exit(), "reap-agent-exit"));
+            return null;
         }
     }
 

@@ -9,6 +9,7 @@ import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.session.SpawnSite;
+import dev.reap.agent.watchdog.AfterExitWatch;
 import dev.reap.agent.watchdog.Watchdog;
 
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Map;
  * (and, with {@code reap.scope=test}, inside a JUnit test, {@value Session#SCOPE_TAG} naming the
  * test); the builder's own map is never changed. Once it has started, it records the child in the
  * {@link Registry}, attributes it to the JUnit test running on the spawning thread, and tells the
- * watchdog. The agent's own helper processes ({@link OwnSpawns}) get neither.
+ * watchdog (after the exit began, the {@link AfterExitWatch}). The agent's own helper processes ({@link OwnSpawns}) get neither.
  */
 public final class SpawnRecorder {
     private final String chain;
@@ -31,18 +32,29 @@ public final class SpawnRecorder {
     private final Watchdog watchdog;
     /** Set once JUnit reports a test plan in this JVM; until then a spawn pays nothing for it. */
     private volatile TestScopes scopes;
+    /** Set when the exit hook begins: later spawns are left to the after-exit watchdog (see {@code SessionTargets.atExit}). */
+    private volatile boolean exitBegun;
+    /** May be null ({@code reap.watchdog=false}). */
+    private final AfterExitWatch afterExit;
 
     /** {@code chain}: the session chain children get ({@link Session#chain()}). */
-    public SpawnRecorder(String chain, Registry registry, boolean captureSites, Watchdog watchdog) {
+    public SpawnRecorder(String chain, Registry registry, boolean captureSites, Watchdog watchdog,
+                         AfterExitWatch afterExit) {
         this.chain = chain;
         this.registry = registry;
         this.captureSites = captureSites;
         this.watchdog = watchdog;
+        this.afterExit = afterExit;
     }
 
     /** From now on, every spawn is attributed to the JUnit scope running on its thread. */
     void attributeTo(TestScopes testScopes) {
         scopes = testScopes;
+    }
+
+    /** The exit hook has begun. */
+    void exitBegun() {
+        exitBegun = true;
     }
 
     /** The environment the child gets: {@code environment} (null: the JVM's own) with the tags. */
@@ -78,12 +90,19 @@ public final class SpawnRecorder {
         TestScopes tests = scopes;
         TestScope scope = tests == null ? null : tests.current();
         Child child = new Child(process, command, System.currentTimeMillis(), site, scope == null ? null : scope.name());
-        registry.record(child);
+        if (exitBegun) {
+            registry.recordAfterExitBegan(child);
+            if (afterExit != null) {
+                afterExit.spawned();
+            }
+        } else {
+            registry.record(child);
+            if (watchdog != null) {
+                watchdog.spawned(process);
+            }
+        }
         if (scope != null) {
             scope.spawned(child);
-        }
-        if (watchdog != null) {
-            watchdog.spawned(process);
         }
         if (Log.debugEnabled()) {
             Loggers.get(SpawnRecorder.class).debug("recorded {} spawned at {}", child, site);

@@ -265,6 +265,15 @@ public final class Host {
         }
 
         public Host start(Class<?> main, String... args) throws IOException {
+            return launch(main.getName(), args);
+        }
+
+        /** Runs one of the hosts kept as source ({@code src/test/resources/hosts}) with the source launcher. */
+        public Host startSource(String fileName, String... args) throws IOException {
+            return launch(Paths.get(HOSTS, "hosts", fileName).toString(), args);
+        }
+
+        private Host launch(String main, String... args) throws IOException {
             List<String> command = new ArrayList<>(wrapper);
             // The host must see SIGINT (a CI shell may start the build with it ignored, and the
             // JVM then never reacts to it): perl resets it and execs, keeping the PID.
@@ -280,7 +289,7 @@ public final class Host {
             command.addAll(jvmOptions);
             command.add("-cp");
             command.add(HOSTS + (libraries ? File.pathSeparator + LIBRARIES : "") + (junit ? File.pathSeparator + JUNIT : ""));
-            command.add(main.getName());
+            command.add(main);
             command.addAll(Arrays.asList(args));
             Path dir = directory != null ? directory : Files.createTempDirectory("reap-it");
             return new Host(command, environment, Files.createTempFile(dir, "host", ".stderr"));

@@ -31,32 +31,23 @@ public final class Adoption {
             return found;
         }
         ProcessTable table = ProcessTable.snapshot();
-        double bootMillis = bootEpochMillis();
-        for (ProcStat child : table.all()) {
-            if (child.parentPid() != self.pid() || child.exited() || child.startTicks() < self.startTicks()) {
+        for (ProcStat child : table.childrenOf(self.pid())) {
+            if (child.exited() || child.startTicks() < self.startTicks()) {
                 continue;
             }
-            found.add(adopted(child, true, bootMillis));
+            found.add(adopted(child, true));
             for (ProcStat d : table.descendantsOf(child.pid(), child.startTicks())) {
                 if (!d.exited()) {
-                    found.add(adopted(d, false, bootMillis));
+                    found.add(adopted(d, false));
                 }
             }
         }
         return found;
     }
 
-    private static Adopted adopted(ProcStat stat, boolean directChild, double bootMillis) {
-        long started = bootMillis < 0 ? -1
-                : (long) (bootMillis + stat.startTicks() * 1000.0 / ProcFs.TICKS_PER_SECOND);
+    private static Adopted adopted(ProcStat stat, boolean directChild) {
         return new Adopted(stat.pid(), stat.startTicks(), stat.parentPid(), directChild,
-                ProcFs.commandLine(stat.pid()), started, null);
-    }
-
-    /** When the machine booted, in epoch millis; -1 when unknown. */
-    private static double bootEpochMillis() {
-        double uptime = ProcFs.uptimeSeconds();
-        return uptime < 0 ? -1 : System.currentTimeMillis() - uptime * 1000;
+                ProcFs.commandLine(stat.pid()), ProcFs.epochMillis(stat.startTicks()), null);
     }
 
     private static List<Adopted> fromHandles() {

@@ -1,5 +1,6 @@
 package dev.reap.agent.find;
 
+import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
@@ -9,12 +10,14 @@ import dev.reap.agent.reap.Target;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Session;
+import dev.reap.agent.session.SpawnSite;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a session must reap, found from one {@code /proc} snapshot taken before any signal: its
@@ -29,16 +32,25 @@ public final class SessionTargets {
     private SessionTargets() {
     }
 
-    /** At exit: the live recorded and adopted processes, their descendants, and the session's tagged processes. */
-    public static List<Target> atExit(Session session, List<Child> children, List<Adopted> adopted) {
+    /**
+     * At exit: the live recorded and adopted processes, the JVM's children the hook did not record
+     * (native spawns), their descendants, and the session's tagged processes; not {@code spared}
+     * (spawned after the exit began: another shutdown hook's helper must be let do its job), nor
+     * the JVM's children started at or after {@code spareFromTicks} (spawns still under way), nor
+     * their descendants: the watchdog reaps those once the JVM is gone.
+     */
+    public static List<Target> atExit(Session session, List<Child> children, List<Adopted> adopted,
+                                      List<Child> spared, long spareFromTicks) {
         if (!ProcFs.available()) {
-            return fromHandles(children, adopted);
+            return HandleTargets.of(children, adopted);
         }
         List<Root> roots = rootsOf(children);
         for (Adopted a : adopted) {
-            roots.add(new Root(a.pid(), a.startTicks(), null, null, Origin.adopted(a), Origin.descendantOf(a.pid())));
+            roots.add(new Root(a.pid(), a.startTicks(), null, null, Origin.adopted(a),
+                    a.site() == SpawnSite.NATIVE ? Origin.descendantOfNative(a.pid()) : Origin.descendantOf(a.pid())));
         }
-        return collect(roots, Session.TAG, session, null, session.startTime(), session.pid(), null);
+        return collect(roots, new Spared(spared, spareFromTicks), Session.TAG, session, null, session.startTime(),
+                session.pid(), null);
     }
 
     /** For the watchdog, after its JVM's death: the PIDs it was told of, with their start times. */
@@ -48,7 +60,7 @@ public final class SessionTargets {
             roots.add(new Root(e.getKey(), e.getValue(), null, null, Origin.recorded(e.getKey()),
                     Origin.descendantOf(e.getKey())));
         }
-        return collect(roots, Session.TAG, session, null, session.startTime(), session.pid(), null);
+        return collect(roots, null, Session.TAG, session, null, session.startTime(), session.pid(), null);
     }
 
     /**
@@ -58,9 +70,9 @@ public final class SessionTargets {
      */
     public static List<Target> ofTest(List<Child> children, String scopeTag, long sinceTicks, String test) {
         if (!ProcFs.available()) {
-            return fromHandles(children, List.of());
+            return HandleTargets.of(children, List.of());
         }
-        return collect(rootsOf(children), Session.SCOPE_TAG, null, scopeTag, sinceTicks,
+        return collect(rootsOf(children), null, Session.SCOPE_TAG, null, scopeTag, sinceTicks,
                 ProcessHandle.current().pid(), test);
     }
 
@@ -96,14 +108,20 @@ public final class SessionTargets {
 
     /**
      * The roots and their descendants, then the live processes started at or after
-     * {@code sinceTicks} whose {@code variable} names {@code session} (a chain holding it) or equals
-     * {@code value}, all from one snapshot; {@code test}: the JUnit test those are tagged by, or null.
+     * {@code sinceTicks} whose {@code variable} names {@code session} (a chain holding it) or
+     * equals {@code value}, all from one snapshot; {@code test}: the JUnit test those are tagged
+     * by, or null. {@code spared} not null: at exit, with the JVM's children that are neither
+     * roots nor spared, and without the spared.
      */
-    private static List<Target> collect(List<Root> roots, String variable, Session session, String value,
-                                        long sinceTicks, long self, String test) {
+    private static List<Target> collect(List<Root> roots, Spared spared, String variable, Session session,
+                                        String value, long sinceTicks, long self, String test) {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
         List<Root> live = new ArrayList<>();
+        Set<Long> skip = spared == null ? Set.of() : spared.in(table, self);
+        if (spared != null) {
+            roots = withUnrecordedChildren(roots, table, self, sinceTicks, skip);
+        }
         // every recorded process first, with its own origin: an adopted grandchild is adopted, not
         // merely its adopted parent's descendant
         for (Root root : roots) {
@@ -124,8 +142,37 @@ public final class SessionTargets {
                         root.descendants));
             }
         }
-        addTagged(table, variable, session, value, sinceTicks, self, test, found);
+        addTagged(table, variable, session, value, sinceTicks, self, test, found, skip);
         return new ArrayList<>(found.values());
+    }
+
+    /**
+     * The JVM's own children that are not among the roots, nor the agent's own helpers: spawned
+     * without {@code ProcessBuilder} (JNA, the FFM API, JNI), or by it a moment ago and not yet
+     * recorded. Ours either way: the kernel says this JVM is their parent.
+     */
+    private static List<Root> withUnrecordedChildren(List<Root> roots, ProcessTable table, long self, long sinceTicks,
+                                                     Set<Long> spared) {
+        List<Root> all = roots;
+        for (ProcStat stat : table.childrenOf(self)) {
+            if (stat.exited() || stat.startTicks() < sinceTicks || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
+                    || spared.contains(stat.pid())) {
+                continue;
+            }
+            all = all == roots ? new ArrayList<>(roots) : all;
+            all.add(new Root(stat.pid(), stat.startTicks(), null, null, Origin.nativeSpawn(stat.pid()),
+                    Origin.descendantOfNative(stat.pid())));
+        }
+        return all;
+    }
+
+    private static boolean isRoot(List<Root> roots, ProcStat stat) {
+        for (Root root : roots) {
+            if (root.pid == stat.pid()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -136,13 +183,13 @@ public final class SessionTargets {
      * no environment to read.
      */
     private static void addTagged(ProcessTable table, String variable, Session session, String value, long sinceTicks,
-                                  long self, String test, Map<Long, Target> found) {
+                                  long self, String test, Map<Long, Target> found, Set<Long> skip) {
         long[] mine = null;
         Origin origin = null;
         for (ProcStat stat : table.all()) {
             long pid = stat.pid();
             if (stat.startTicks() < sinceTicks || pid == self || stat.exited() || pid == KTHREADD
-                    || stat.parentPid() == KTHREADD || found.containsKey(pid)) {
+                    || stat.parentPid() == KTHREADD || found.containsKey(pid) || skip.contains(pid)) {
                 continue;
             }
             String tag = ProcEnviron.settledVariable(pid, variable);
@@ -157,29 +204,5 @@ public final class SessionTargets {
                 found.put(pid, Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid), origin));
             }
         }
-    }
-
-    private static List<Target> fromHandles(List<Child> children, List<Adopted> adopted) {
-        Map<Long, Target> found = new LinkedHashMap<>();
-        for (Adopted a : adopted) {
-            if (a.handle() != null && a.handle().isAlive()) {
-                found.putIfAbsent(a.pid(), Target.handle(a.handle(), a.commandLine(), Origin.adopted(a)));
-            }
-        }
-        for (Child child : children) {
-            if (!child.process().isAlive()) {
-                continue;
-            }
-            found.putIfAbsent(child.pid(), Target.child(child.process(), -1, child.commandLine(), Origin.child(child)));
-            if (ProcFs.showsAnotherPidNamespace()) {
-                // the JDK finds descendants through that /proc: they would be strangers' PIDs
-                continue;
-            }
-            child.process().descendants().forEach(d -> {
-                Optional<String> line = d.info().commandLine();
-                found.putIfAbsent(d.pid(), Target.handle(d, line.orElse(null), Origin.descendantOf(child)));
-            });
-        }
-        return new ArrayList<>(found.values());
     }
 }

@@ -81,6 +81,12 @@ public final class ProcFs {
         return statOf("/proc/self/stat", -1);
     }
 
+    /** This JVM's PID as {@code /proc} names it, or -1 where that {@code /proc} is not usable. */
+    public static long selfPid() {
+        ProcStat self = AVAILABLE ? self() : null;
+        return self == null ? -1 : self.pid();
+    }
+
     /**
      * Reads and parses a stat file in one buffer, with no text made: the exit hook reads every
      * process's stat in a cold JVM. {@code pid} -1: the one the file names.
@@ -206,6 +212,13 @@ public final class ProcFs {
         }
     }
 
+    /** When a process that started {@code startTicks} after boot started, in epoch millis; -1 when unknown. */
+    public static long epochMillis(long startTicks) {
+        double uptime = uptimeSeconds();
+        return uptime < 0 ? -1
+                : (long) (System.currentTimeMillis() - uptime * 1000 + startTicks * 1000.0 / TICKS_PER_SECOND);
+    }
+
     /** The PIDs listed in {@code /proc} now (empty when it cannot be read). */
     public static long[] pids() {
         String[] names = new File("/proc").list();
@@ -218,6 +231,32 @@ public final class ProcFs {
             }
         }
         return Arrays.copyOf(pids, n);
+    }
+
+    /**
+     * The live children of {@code pid}, from each of its threads' {@code children} file (a child
+     * is listed under the thread that forked it): some reads per thread instead of a scan of every
+     * process. Empty when gone, unreadable, or where the kernel has no such file.
+     */
+    public static long[] childrenOf(long pid) {
+        String[] tasks = new File("/proc/" + pid + "/task").list();
+        long[] children = new long[0];
+        int n = 0;
+        for (String task : tasks == null ? new String[0] : tasks) {
+            byte[] bytes = read("/proc/" + pid + "/task/" + task + "/children", 256);
+            int from = 0;
+            for (int i = 0; bytes != null && i <= bytes.length; i++) {
+                if (i == bytes.length || bytes[i] == ' ') {
+                    long child = i > from ? ProcStat.parseLong(bytes, from, i) : -1;
+                    if (child > 0) {
+                        children = n == children.length ? Arrays.copyOf(children, n * 2 + 4) : children;
+                        children[n++] = child;
+                    }
+                    from = i + 1;
+                }
+            }
+        }
+        return Arrays.copyOf(children, n);
     }
 
     /**

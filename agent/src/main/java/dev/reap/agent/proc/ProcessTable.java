@@ -58,6 +58,11 @@ public final class ProcessTable {
         return byPid.values();
     }
 
+    /** The entries whose parent is {@code pid}. */
+    public List<ProcStat> childrenOf(long pid) {
+        return children().getOrDefault(pid, List.of());
+    }
+
     /**
      * The live descendants of {@code pid} (not itself), parents before children. The root must
      * still have the start time the caller knows, or its "children" would be a stranger's.
@@ -72,7 +77,7 @@ public final class ProcessTable {
         queue.add(root);
         while (!queue.isEmpty()) {
             ProcStat parent = queue.poll();
-            for (ProcStat child : children().getOrDefault(parent.pid(), List.of())) {
+            for (ProcStat child : childrenOf(parent.pid())) {
                 // a child cannot be older than its parent; one that is, is a reused PID's leftover
                 if (child.startTicks() >= parent.startTicks() && child.pid() != pid) {
                     result.add(child);

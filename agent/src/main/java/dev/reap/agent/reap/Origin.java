@@ -48,14 +48,22 @@ public final class Origin {
     }
 
     /**
-     * A process adopted at attach: a child of the host, or a descendant of one (named by its
-     * parent), spawned before attach.
+     * A process the spawn hook did not see (adopted at attach, or a native spawn): a child of the
+     * host, or a descendant of one (named by its parent).
      */
     public static Origin adopted(Adopted adopted) {
         return adopted.directChild()
-                ? new Origin(Kind.CHILD, adopted.pid(), adopted.startedAtMillis(), SpawnSite.BEFORE_ATTACH, null)
-                : new Origin(Kind.DESCENDANT, adopted.parentPid(), adopted.startedAtMillis(), SpawnSite.BEFORE_ATTACH,
-                        null);
+                ? new Origin(Kind.CHILD, adopted.pid(), adopted.startedAtMillis(), adopted.site(), null)
+                : new Origin(Kind.DESCENDANT, adopted.parentPid(), adopted.startedAtMillis(), adopted.site(), null);
+    }
+
+    /** A child of the host its spawn hook did not record, found in the process table. */
+    public static Origin nativeSpawn(long pid) {
+        return new Origin(Kind.CHILD, pid, -1, SpawnSite.NATIVE, null);
+    }
+
+    public static Origin descendantOfNative(long pid) {
+        return new Origin(Kind.DESCENDANT, pid, -1, SpawnSite.NATIVE, null);
     }
 
     /** A child the watchdog was told of: PID only, the site stayed in the dead host. */
@@ -107,11 +115,13 @@ public final class Origin {
     private String describeSpawn() {
         if (kind == Kind.CHILD) {
             return site == SpawnSite.BEFORE_ATTACH ? "spawned before attach"
+                    : site == SpawnSite.NATIVE ? "a native spawn (not through ProcessBuilder)"
                     : site == SpawnSite.UNKNOWN && spawnedAtMillis < 0 ? "spawned by the host"
                     : "spawned at " + site;
         }
         if (kind == Kind.DESCENDANT) {
             return "started by pid " + spawnedBy + (site == SpawnSite.BEFORE_ATTACH ? " before attach"
+                    : site == SpawnSite.NATIVE ? ", a native spawn"
                     : spawnedAtMillis < 0 ? "" : " spawned at " + site);
         }
         if (kind == Kind.LEFTOVER) {

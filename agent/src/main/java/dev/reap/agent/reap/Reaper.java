@@ -4,10 +4,14 @@ import dev.reap.agent.log.Loggers;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Walks a set of processes down the {@link Ladder}: each rung signals every process still alive
@@ -19,6 +23,8 @@ public final class Reaper {
     private static final Logger LOG = Loggers.get(Reaper.class);
     /** After KILL, how long to wait for the kernel to finish the job before calling it a survivor. */
     private static final long AFTER_KILL_MILLIS = 2_000;
+    /** KILL rounds after the ladder for what the session still spawns: bounds an exit racing a respawning loop. */
+    static final int MAX_LATE_ROUNDS = 10;
 
     private final Signaller signaller;
     private final ExitWaiter waiter = new ExitWaiter();
@@ -34,64 +40,106 @@ public final class Reaper {
     }
 
     public ReapResult reap(List<Target> targets, Ladder ladder) {
+        return reap(targets, ladder, null);
+    }
+
+    /**
+     * Walks {@code targets} down the ladder. {@code more} (may be null) is asked after each rung
+     * for what the session has now: what it finds that is new (forked by a target during its
+     * grace, or spawned by the exiting JVM) joins at the next rung; after the last rung, new ones
+     * get KILL, for up to {@value #MAX_LATE_ROUNDS} more rounds, until a look finds nothing new.
+     */
+    public ReapResult reap(List<Target> targets, Ladder ladder, Supplier<List<Target>> more) {
         long start = System.nanoTime();
         Map<Target, Outcome> outcomes = new LinkedHashMap<>();
+        List<Target> all = new ArrayList<>();
         List<Target> remaining = new ArrayList<>();
+        List<Target> survivors = new ArrayList<>();
+        Map<Long, Long> seen = new HashMap<>();
         // what each ignores, read with its liveness: the first rung needs no second read
-        Map<Target, Long> ignoredAtStart = new java.util.HashMap<>();
-        for (Target t : targets) {
-            long ignored = t.ignoredSignalsIfAlive();
-            if (ignored >= 0) {
-                remaining.add(t);
-                ignoredAtStart.put(t, ignored);
-            } else {
-                outcomes.put(t, new Outcome(t, Outcome.Kind.GONE, null, 0));
-            }
-        }
+        Map<Target, Long> ignoredWhenJoined = new HashMap<>();
+        join(targets, all, remaining, seen, ignoredWhenJoined, outcomes);
         List<Signal> signals = ladder.signals();
-        for (int rung = 0; rung < signals.size() && !remaining.isEmpty(); rung++) {
-            Signal signal = signals.get(rung);
-            boolean last = rung == signals.size() - 1;
+        for (int rung = 0; !remaining.isEmpty(); rung++) {
+            boolean late = rung >= signals.size();
+            Signal signal = late ? Signal.KILL : signals.get(rung);
+            boolean kill = rung >= signals.size() - 1;
             List<Target> signalled = new ArrayList<>();
             for (Target t : remaining) {
-                boolean ignores = rung == 0 ? Signaller.ignores(ignoredAtStart.get(t), signal) : signaller.ignores(t, signal);
-                if (last || signaller.canSend(signal) && !ignores) {
+                Long ignoredMask = ignoredWhenJoined.remove(t);
+                boolean ignores = ignoredMask != null ? Signaller.ignores(ignoredMask, signal) : signaller.ignores(t, signal);
+                if (kill || signaller.canSend(signal) && !ignores) {
                     signalled.add(t);
                 }
             }
-            if (signalled.isEmpty()) {
-                continue;
-            }
-            LOG.debug("sending {} to {} processes", signal.fullName(), signalled.size());
-            signaller.send(signal, signalled);
-            // the grace counts once the signal is sent: each process gets all of it
-            long rungStart = System.nanoTime();
-            long wait = last ? TimeUnit.MILLISECONDS.toNanos(AFTER_KILL_MILLIS) : ladder.grace().toNanos();
-            Map<Target, Long> gone = new LinkedHashMap<>();
-            waiter.await(signalled, rungStart + wait, start, gone);
-            java.util.Set<Target> signalledSet = new java.util.HashSet<>(signalled);
-            for (Target t : new ArrayList<>(remaining)) {
-                Long after = gone.get(t);
-                if (after == null && !signalledSet.contains(t) && !t.isAlive()) {
-                    after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                }
-                if (after != null) {
-                    outcomes.put(t, new Outcome(t, Outcome.Kind.ENDED, signal, after));
-                    remaining.remove(t);
-                    if (LOG.isDebugEnabled()) {
-                        LOG.debug("{} ended on {} after {}ms", t, signal.fullName(), after);
+            if (!signalled.isEmpty()) {
+                LOG.debug("sending {} to {} processes", signal.fullName(), signalled.size());
+                signaller.send(signal, signalled);
+                // the grace counts once the signal is sent: each process gets all of it
+                long rungStart = System.nanoTime();
+                long wait = kill ? TimeUnit.MILLISECONDS.toNanos(AFTER_KILL_MILLIS) : ladder.grace().toNanos();
+                Map<Target, Long> gone = new LinkedHashMap<>();
+                waiter.await(signalled, rungStart + wait, start, gone);
+                Set<Target> signalledSet = new HashSet<>(signalled);
+                for (Target t : new ArrayList<>(remaining)) {
+                    Long after = gone.get(t);
+                    if (after == null && !signalledSet.contains(t) && !t.isAlive()) {
+                        after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    }
+                    if (after != null) {
+                        outcomes.put(t, new Outcome(t, Outcome.Kind.ENDED, signal, after));
+                        remaining.remove(t);
+                        if (LOG.isDebugEnabled()) {
+                            LOG.debug("{} ended on {} after {}ms", t, signal.fullName(), after);
+                        }
+                    } else if (kill && signalledSet.contains(t)) {
+                        // KILL did not end it within the wait: another round would not either
+                        survivors.add(t);
+                        remaining.remove(t);
                     }
                 }
             }
+            boolean lastLook = late && rung - signals.size() + 1 >= MAX_LATE_ROUNDS;
+            if (more != null && !lastLook) {
+                int before = remaining.size();
+                join(more.get(), all, remaining, seen, ignoredWhenJoined, outcomes);
+                if (remaining.size() > before && LOG.isDebugEnabled()) {
+                    LOG.debug("{} more processes of the session found after {}", remaining.size() - before,
+                            signal.fullName());
+                }
+            }
+            if (lastLook) {
+                break;
+            }
         }
-        for (Target t : remaining) {
+        survivors.addAll(remaining);
+        for (Target t : survivors) {
             outcomes.put(t, new Outcome(t, Outcome.Kind.SURVIVED, null,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
         }
         List<Outcome> ordered = new ArrayList<>();
-        for (Target t : targets) {
+        for (Target t : all) {
             ordered.add(outcomes.get(t));
         }
         return new ReapResult(ordered, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** Adds the targets not seen before: the live ones to {@code remaining}, the rest as gone. */
+    private static void join(List<Target> found, List<Target> all, List<Target> remaining, Map<Long, Long> seen,
+                             Map<Target, Long> ignoredWhenJoined, Map<Target, Outcome> outcomes) {
+        for (Target t : found) {
+            Long known = seen.put(t.pid(), t.startTicks());
+            if (known != null && known == t.startTicks()) {
+                continue;
+            }
+            all.add(t);
+            long ignored = t.ignoredSignalsIfAlive();
+            if (ignored >= 0) {
+                remaining.add(t);
+                ignoredWhenJoined.put(t, ignored);
+            } else {
+                outcomes.put(t, new Outcome(t, Outcome.Kind.GONE, null, 0));
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
+import dev.reap.agent.reap.Ladder;
 import dev.reap.agent.reap.Reaper;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.reap.Target;
@@ -12,7 +13,10 @@ import org.slf4j.Logger;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One reaping, whoever does it: leave alone what {@code reap.exclude} matches, walk the rest down
@@ -33,7 +37,10 @@ public final class Reaping {
     private final String warningPrefix;
     private final List<Target> targets = new ArrayList<>();
     private final List<Outcome> excluded = new ArrayList<>();
+    private final Set<Long> excludedPids = new HashSet<>();
     private List<Outcome> earlier = List.of();
+    /** Null: the first look is the only one. */
+    private Supplier<List<Target>> looks;
 
     private Reaping(Config config, List<Target> found, String reapedBy, Session session, String summaryPrefix,
                     String warningPrefix) {
@@ -42,14 +49,21 @@ public final class Reaping {
         this.session = session;
         this.summaryPrefix = summaryPrefix;
         this.warningPrefix = warningPrefix;
+        targets.addAll(included(found));
+    }
+
+    /** What {@code reap.exclude} does not match; what it matches is noted once, as excluded. */
+    private List<Target> included(List<Target> found) {
+        List<Target> included = new ArrayList<>();
         for (Target t : found) {
-            if (config.excludes(t.commandLine())) {
+            if (!config.excludes(t.commandLine())) {
+                included.add(t);
+            } else if (excludedPids.add(t.pid())) {
                 excluded.add(Outcome.excluded(t));
                 LOG.debug("leaving {} alone: it matches reap.exclude", t);
-            } else {
-                targets.add(t);
             }
         }
+        return included;
     }
 
     /** The exit hook's: what the session left at its JVM's end. */
@@ -61,6 +75,15 @@ public final class Reaping {
     public static Reaping afterHostDeath(Config config, Session session, List<Target> found) {
         return new Reaping(config, found, "watchdog", session,
                 "watchdog: JVM " + session.pid() + " ended without its shutdown hooks; ", "watchdog: ");
+    }
+
+    /**
+     * The sidecar's that was started for what the host spawned after its exit hook (its stderr
+     * goes nowhere, and the exit hook's report stays as written).
+     */
+    public static Reaping afterExit(Config config, Session session, List<Target> found) {
+        return new Reaping(config, found, null, session, "watchdog: after the exit of JVM " + session.pid() + ", ",
+                "watchdog: ");
     }
 
     /** The start-up sweep's, of what dead sessions left. */
@@ -84,6 +107,28 @@ public final class Reaping {
         return this;
     }
 
+    /**
+     * Looks again after each rung with {@code look} (see {@link Reaper#reap(List, Ladder, Supplier)}):
+     * what a target forks during its grace, or the exiting JVM spawns, ends too.
+     */
+    public Reaping lookingAgainWith(Supplier<List<Target>> look) {
+        this.looks = new Looks(look);
+        return this;
+    }
+
+    private final class Looks implements Supplier<List<Target>> {
+        private final Supplier<List<Target>> look;
+
+        Looks(Supplier<List<Target>> look) {
+            this.look = look;
+        }
+
+        @Override
+        public List<Target> get() {
+            return included(look.get());
+        }
+    }
+
     /** The processes to signal. */
     public List<Target> targets() {
         return targets;
@@ -96,7 +141,7 @@ public final class Reaping {
 
     /** Reaps the targets, SIGINT through {@code shell} when it is not null, and tells. */
     public ReapResult reap(SignalShell shell) {
-        ReapResult result = new Reaper(shell).reap(targets, config.ladder());
+        ReapResult result = new Reaper(shell).reap(targets, config.ladder(), looks);
         if (summaryPrefix != null) {
             String summary = Summary.reaped(result);
             if (summary != null) {

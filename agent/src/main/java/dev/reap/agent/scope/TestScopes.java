@@ -138,7 +138,8 @@ public final class TestScopes {
 
     private void reap(TestScope scope, List<Child> live) {
         Reaping reaping = Reaping.atTestEnd(config, scope.toString(),
-                SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), scope.name()));
+                SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), scope.name()))
+                .lookingAgainWith(() -> SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), scope.name()));
         if (!reaping.targets().isEmpty()) {
             reaped.addAll(reaping.reap(null).outcomes());
         }

@@ -1,9 +1,10 @@
 package dev.reap.agent.session;
 
 /**
- * A process this JVM had spawned before the agent was attached to it (or a descendant of one),
- * taken over at attach as if the agent had seen it spawn. Its spawn site is unknown: it is
- * described as "before attach".
+ * A process of this JVM that the spawn hook did not see, known by PID and start time: a child
+ * spawned before the agent was attached (taken over at attach), or one spawned by native code
+ * (JNA, the FFM API, JNI), or a descendant of either. Its spawn site is unknown: it is described
+ * as {@link SpawnSite#BEFORE_ATTACH} or {@link SpawnSite#NATIVE}.
  */
 public final class Adopted {
     private final long pid;
@@ -13,6 +14,7 @@ public final class Adopted {
     private final String commandLine;
     private final long startedAtMillis;
     private final ProcessHandle handle;
+    private final SpawnSite site;
 
     /**
      * @param startTicks  its start time in clock ticks after boot, -1 where there is no {@code /proc}
@@ -22,6 +24,12 @@ public final class Adopted {
      */
     public Adopted(long pid, long startTicks, long parentPid, boolean directChild, String commandLine,
                    long startedAtMillis, ProcessHandle handle) {
+        this(pid, startTicks, parentPid, directChild, commandLine, startedAtMillis, handle, SpawnSite.BEFORE_ATTACH);
+    }
+
+    /** One found while the agent runs: {@code site} says how the JVM started it. */
+    public Adopted(long pid, long startTicks, long parentPid, boolean directChild, String commandLine,
+                   long startedAtMillis, ProcessHandle handle, SpawnSite site) {
         this.pid = pid;
         this.startTicks = startTicks;
         this.parentPid = parentPid;
@@ -29,6 +37,7 @@ public final class Adopted {
         this.commandLine = commandLine;
         this.startedAtMillis = startedAtMillis;
         this.handle = handle;
+        this.site = site;
     }
 
     public long pid() { return pid; }
@@ -46,6 +55,9 @@ public final class Adopted {
 
     /** Null on Linux, where the PID and start time name it. */
     public ProcessHandle handle() { return handle; }
+
+    /** {@link SpawnSite#BEFORE_ATTACH} or {@link SpawnSite#NATIVE}. */
+    public SpawnSite site() { return site; }
 
     @Override
     public String toString() {

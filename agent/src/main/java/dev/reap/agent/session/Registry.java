@@ -2,12 +2,15 @@ package dev.reap.agent.session;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * The live children of this JVM, by PID.
+ * The live children of this JVM, by PID, and the processes of it the spawn hook did not see
+ * ({@link Adopted}: taken over at attach, or native spawns and their descendants).
  *
  * <p>Exited children are dropped as the registry grows: whenever it holds twice as many entries
  * as were alive at the last pruning (and at least {@value #MIN_PRUNE_SIZE}), the exited ones
@@ -23,8 +26,10 @@ public final class Registry {
     static final int MIN_PRUNE_SIZE = 16;
 
     private final ConcurrentHashMap<Long, Child> children = new ConcurrentHashMap<>();
-    /** Taken over at attach; set once, read at exit. */
-    private volatile List<Adopted> adopted = List.of();
+    /** Spawned after the exit began: the watchdog's, once the JVM is gone (see {@code SessionTargets.atExit}). */
+    private final ConcurrentHashMap<Long, Child> afterExit = new ConcurrentHashMap<>();
+    /** Guarded by itself: by PID, parents before children. */
+    private final Map<Long, Adopted> known = new LinkedHashMap<>();
     private final Object counts = new Object();
     private long recorded;
     private int pruneAt = MIN_PRUNE_SIZE;
@@ -42,6 +47,16 @@ public final class Registry {
                 pruneAt = Math.max(MIN_PRUNE_SIZE, 2 * alive);
             }
         }
+    }
+
+    /** Records a child spawned after the exit began. */
+    public void recordAfterExitBegan(Child child) {
+        afterExit.put(child.pid(), child);
+    }
+
+    /** The children spawned after the exit began (some may have exited). */
+    public List<Child> afterExitBegan() {
+        return new ArrayList<>(afterExit.values());
     }
 
     /** Drops exited children; returns how many are left. */
@@ -65,20 +80,50 @@ public final class Registry {
     public List<Adopted> adopt(List<Adopted> found) {
         List<Adopted> fresh = new ArrayList<>();
         for (Adopted a : found) {
-            if (!children.containsKey(a.pid())) {
+            if (know(a)) {
                 fresh.add(a);
             }
         }
-        adopted = List.copyOf(fresh);
-        synchronized (counts) {
-            recorded += fresh.size();
-        }
-        return adopted;
+        return fresh;
     }
 
-    /** What was adopted at attach (some may have exited since). */
+    /**
+     * Adds a process the hook did not record (see {@link Adopted}); false when it is known already,
+     * by that PID and start time, or recorded.
+     */
+    public boolean know(Adopted process) {
+        if (children.containsKey(process.pid())) {
+            return false;
+        }
+        synchronized (known) {
+            Adopted before = known.get(process.pid());
+            if (before != null && before.startTicks() == process.startTicks()) {
+                return false;
+            }
+            known.put(process.pid(), process);
+        }
+        synchronized (counts) {
+            recorded++;
+        }
+        return true;
+    }
+
+    /** The processes known by PID and start time, parents before children (some may have exited since). */
     public List<Adopted> adopted() {
-        return adopted;
+        synchronized (known) {
+            return new ArrayList<>(known.values());
+        }
+    }
+
+    /** Drops the known processes {@code alive} says are gone. */
+    public void forgetUnless(Predicate<Adopted> alive) {
+        synchronized (known) {
+            for (Iterator<Adopted> it = known.values().iterator(); it.hasNext(); ) {
+                if (!alive.test(it.next())) {
+                    it.remove();
+                }
+            }
+        }
     }
 
     /** The children recorded and still alive. */
@@ -106,6 +151,7 @@ public final class Registry {
 
     /** The recorded child by PID (alive or not yet pruned), or null. */
     public Child get(long pid) {
-        return children.get(pid);
+        Child child = children.get(pid);
+        return child != null ? child : afterExit.get(pid);
     }
 }

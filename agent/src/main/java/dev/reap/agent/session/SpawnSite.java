@@ -11,6 +11,8 @@ public final class SpawnSite {
     public static final SpawnSite UNKNOWN = new SpawnSite(null, "an unknown place");
     /** The site of a process adopted at attach: spawned before the agent was there to see it. */
     public static final SpawnSite BEFORE_ATTACH = new SpawnSite(null, "before attach");
+    /** The site of a child the JVM started without {@code ProcessBuilder} (JNA, FFM, JNI): not known. */
+    public static final SpawnSite NATIVE = new SpawnSite(null, "native spawn");
 
     private static final String RECORDER = "dev.reap.agent.SpawnRecorder";
     private static final String RUNTIME = "dev.reap.agent.AgentRuntime";
@@ -31,7 +33,7 @@ public final class SpawnSite {
         return new SpawnSite(new Throwable("spawn site"), null);
     }
 
-    /** True when a frame of the user's code was found, or the site is {@link #BEFORE_ATTACH}. */
+    /** True when a frame of the user's code was found, or the site is {@link #BEFORE_ATTACH} or {@link #NATIVE}. */
     public boolean known() {
         return capture != null ? firstUserFrame() != null : this != UNKNOWN;
     }

@@ -2,9 +2,11 @@ package dev.reap.agent.shutdown;
 
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.find.NativeSpawns;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.Privileged;
+import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.reap.Target;
@@ -13,6 +15,7 @@ import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the shutdown hook does: reaps what this session spawned, then says so in one line (nothing
@@ -26,6 +29,8 @@ public final class ExitReap implements Runnable {
     /** Guarded by this: the shell readied for the exit's SIGINT, and whether the exit has begun. */
     private SignalShell shell;
     private boolean exiting;
+    /** When the reap began, in clock ticks after boot: a child of the JVM started since is a spawn under way. */
+    private long exitBeganTicks = Long.MAX_VALUE;
 
     public ExitReap(Registry registry, Session session, ConfigLoader configs) {
         this.registry = registry;
@@ -60,17 +65,19 @@ public final class ExitReap implements Runnable {
             exiting = true;
             sigint = shell;
         }
+        double uptime = ProcFs.uptimeSeconds();
+        exitBeganTicks = uptime < 0 ? Long.MAX_VALUE : (long) (uptime * ProcFs.TICKS_PER_SECOND) + 1;
         try {
             // Only this JVM's spawns carry its tag: a JVM that spawned nothing has nothing to reap.
-            if (registry.recordedCount() == 0) {
+            if (registry.recordedCount() == 0 && !NativeSpawns.anyUnrecordedChild(session.pid(), registry)) {
                 return;
             }
-            List<Target> found = SessionTargets.atExit(session, registry.live(), registry.adopted());
+            List<Target> found = targets();
             Config config = configs.atExit();
             if (found.isEmpty() && config.report() == null) {
                 return;
             }
-            Reaping reaping = Reaping.atExit(config, session, found).alsoReporting(earlier);
+            Reaping reaping = Reaping.atExit(config, session, found).alsoReporting(earlier).lookingAgainWith(new Targets());
             warmSummaryWhileWaiting(reaping.targets());
             reaping.reap(sigint);
         } catch (Throwable t) {
@@ -81,6 +88,19 @@ public final class ExitReap implements Runnable {
             if (sigint != null) {
                 sigint.close();
             }
+        }
+    }
+
+    private List<Target> targets() {
+        return SessionTargets.atExit(session, registry.live(), registry.adopted(), registry.afterExitBegan(),
+                exitBeganTicks);
+    }
+
+    /** What the session has now, looked for again after each rung. */
+    private final class Targets implements Supplier<List<Target>> {
+        @Override
+        public List<Target> get() {
+            return targets();
         }
     }
 

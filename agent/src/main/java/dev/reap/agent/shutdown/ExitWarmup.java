@@ -22,6 +22,8 @@ public final class ExitWarmup {
         // finding what is left
         "dev.reap.agent.find.SessionTargets",
         "dev.reap.agent.find.SessionTargets$Root",
+        "dev.reap.agent.find.Spared",
+        "dev.reap.agent.shutdown.ExitReap$Targets",
         "dev.reap.agent.reap.Origin",
         "dev.reap.agent.reap.Origin$Kind",
         "dev.reap.agent.proc.ProcessTable",
@@ -31,6 +33,7 @@ public final class ExitWarmup {
         "dev.reap.agent.config.Durations",
         "dev.reap.agent.reap.Signal",
         "dev.reap.agent.report.Reaping",
+        "dev.reap.agent.report.Reaping$Looks",
         "dev.reap.agent.shutdown.ExitReap$SummaryWarmer",
         "dev.reap.agent.reap.Reaper",
         "dev.reap.agent.reap.ExitWaiter",

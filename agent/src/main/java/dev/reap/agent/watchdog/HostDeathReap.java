@@ -6,7 +6,11 @@ import dev.reap.agent.log.Loggers;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.report.Reaping;
 import dev.reap.agent.session.Session;
+import dev.reap.agent.reap.Target;
 import org.slf4j.Logger;
+
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the watchdog does when its host died without its hooks: reap the session as the exit hook
@@ -20,13 +24,18 @@ final class HostDeathReap implements Runnable {
     private final Config config;
     private final Watched watched;
     private final SignalShell shell;
+    private final boolean afterExit;
 
-    /** {@code shell} may be null: SIGINT then goes through a {@code kill} process. */
-    HostDeathReap(Session session, Config config, Watched watched, SignalShell shell) {
+    /**
+     * {@code shell} may be null: SIGINT then goes through a {@code kill} process; {@code afterExit}:
+     * the host ran its exit hook, and this reaps what was spawned after it.
+     */
+    HostDeathReap(Session session, Config config, Watched watched, SignalShell shell, boolean afterExit) {
         this.session = session;
         this.config = config;
         this.watched = watched;
         this.shell = shell;
+        this.afterExit = afterExit;
     }
 
     @Override
@@ -39,11 +48,24 @@ final class HostDeathReap implements Runnable {
     }
 
     private void reap() throws Exception {
-        Reaping reaping = Reaping.afterHostDeath(config, session, SessionTargets.afterHostDeath(session, watched.all()));
-        if (reaping.targets().isEmpty() && !reaping.excludedAny() && config.report() == null) {
+        Reaping reaping = afterExit ? Reaping.afterExit(config, session, targets())
+                : Reaping.afterHostDeath(config, session, targets());
+        reaping.lookingAgainWith(new Targets());
+        if (reaping.targets().isEmpty() && (afterExit || !reaping.excludedAny() && config.report() == null)) {
             LOG.debug("watchdog: JVM {} ended without its shutdown hooks; nothing of it was left", session.pid());
             return;
         }
         reaping.reap(shell);
+    }
+
+    private List<Target> targets() {
+        return SessionTargets.afterHostDeath(session, watched.all());
+    }
+
+    private final class Targets implements Supplier<List<Target>> {
+        @Override
+        public List<Target> get() {
+            return targets();
+        }
     }
 }

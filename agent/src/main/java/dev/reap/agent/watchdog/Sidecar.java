@@ -35,16 +35,18 @@ final class Sidecar implements Runnable {
 
     /**
      * Starts one for {@code session}, running {@code agentJar} with the exit keys of {@code config}:
-     * stdout to nowhere, stderr shared with the host, so that its report reaches the same log. The
+     * stdout to nowhere, stderr shared with the host, so that its report reaches the same log;
+     * {@code afterExit}: one for what is spawned after the exit hook, which outlives the host by
+     * design and so must not hold its stderr (a runner reading it waits for every writer). The
      * exception's message says why it could not start.
      */
-    static Sidecar start(File agentJar, Session session, Config config) throws IOException {
+    static Sidecar start(File agentJar, Session session, Config config, boolean afterExit) throws IOException {
         if (agentJar == null) {
             throw new IOException("cannot locate the agent's code to start it");
         }
-        ProcessBuilder builder = new ProcessBuilder(WatchdogCommand.command(agentJar, session, config))
+        ProcessBuilder builder = new ProcessBuilder(WatchdogCommand.command(agentJar, session, config, afterExit))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+                .redirectError(afterExit ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT);
         WatchdogCommand.clean(builder.environment());
         Sidecar started;
         try {

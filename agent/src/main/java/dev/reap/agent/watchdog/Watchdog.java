@@ -69,7 +69,7 @@ public final class Watchdog {
         }
     }
 
-    /** Tells the sidecar of processes adopted at attach, starting it at once: they have lasted already. */
+    /** Tells the sidecar of processes known by PID (adopted at attach, native spawns), starting it at once: they have lasted already. */
     public synchronized void adopted(List<Adopted> processes) {
         if (released || lost || processes.isEmpty()) {
             return;
@@ -205,7 +205,7 @@ public final class Watchdog {
     /** Starts a sidecar; null (and the watchdog lost) when it cannot be started. */
     private Sidecar launch() {
         try {
-            return Sidecar.start(agentJar, session, configs.atExit());
+            return Sidecar.start(agentJar, session, configs.atExit(), false);
         } catch (IOException e) {
             synchronized (this) {
                 if (!released) {

@@ -33,7 +33,7 @@ final class WatchdogCommand {
      * The command: the keys that act at exit (and {@code reap.log}) as the configuration holds them
      * now, as system properties the sidecar reads with the agent's own loader.
      */
-    static List<String> command(File agentJar, Session session, Config exitConfig) {
+    static List<String> command(File agentJar, Session session, Config exitConfig, boolean afterExit) {
         List<String> command = new ArrayList<>();
         String setsid = setsid();
         if (setsid != null) {
@@ -51,6 +51,9 @@ final class WatchdogCommand {
         command.add(agentJar.getPath());
         command.add(MAIN);
         command.add(session.id());
+        if (afterExit) {
+            command.add(WatchdogMain.AFTER_EXIT);
+        }
         return command;
     }
 

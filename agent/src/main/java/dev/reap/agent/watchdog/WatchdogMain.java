@@ -20,15 +20,18 @@ import java.util.Collections;
  */
 public final class WatchdogMain {
     static final String GOODBYE = "bye";
+    /** The second argument of the sidecar started for what is spawned after the exit hook. */
+    static final String AFTER_EXIT = "after-exit";
 
     private WatchdogMain() {
     }
 
     public static void main(String[] args) {
-        Session session = args.length == 1 ? Session.parse(args[0]) : null;
+        boolean afterExit = args.length == 2 && AFTER_EXIT.equals(args[1]);
+        Session session = args.length == 1 || afterExit ? Session.parse(args[0]) : null;
         if (session == null) {
-            Log.line("error: the watchdog takes one argument, a session id (<pid>-<start>); got "
-                    + String.join(" ", args));
+            Log.line("error: the watchdog takes a session id (<pid>-<start>), then optionally " + AFTER_EXIT
+                    + "; got " + String.join(" ", args));
             System.exit(2);
             return;
         }
@@ -52,7 +55,7 @@ public final class WatchdogMain {
             goodbye = false;
         }
         if (!goodbye) {
-            new HostDeathReap(session, config, watched, shell).run();
+            new HostDeathReap(session, config, watched, shell, afterExit).run();
         }
         if (shell != null) {
             shell.close();

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -25,10 +27,11 @@ class WatchdogTest {
     private final Children children = new Children();
     private final AtomicInteger firstLasting = new AtomicInteger();
     private Watchdog watchdog;
+    private ConfigLoader configs;
 
     @BeforeEach
     void watchdog() throws Exception {
-        ConfigLoader configs = ConfigLoader.forAgentOptions("");
+        configs = ConfigLoader.forAgentOptions("");
         configs.load(new Properties(), Map.of());
         watchdog = new Watchdog(SESSION, configs, CLASS_PATH, firstLasting::incrementAndGet);
     }
@@ -96,5 +99,25 @@ class WatchdogTest {
         watchdog.spawned(children.start("sleep", "600"));
 
         assertThat(await(Duration.ofMillis(3 * Watchdog.LASTING_MILLIS), () -> sidecar() > 0)).isFalse();
+    }
+
+    @Test
+    void aSpawnAfterTheExitBeganStartsTheAfterExitSidecarAtOnceWithoutTheHostsStdoutOrStderr() throws Exception {
+        AfterExitWatch afterExit = new AfterExitWatch(SESSION, configs, CLASS_PATH);
+        afterExit.spawned();
+
+        long started = sidecar();
+        assertThat(started).as("started on the spawning thread, before spawned() returns").isPositive();
+        try {
+            assertThat(ProcFs.commandLine(started)).endsWith(SESSION.id() + " " + WatchdogMain.AFTER_EXIT);
+            // it outlives the host by design: it must not hold what a runner reads to the end
+            assertThat(Files.readSymbolicLink(Paths.get("/proc/" + started + "/fd/1"))).hasToString("/dev/null");
+            assertThat(Files.readSymbolicLink(Paths.get("/proc/" + started + "/fd/2"))).hasToString("/dev/null");
+            afterExit.spawned();
+            assertThat(sidecar()).as("one for the whole exit").isEqualTo(started);
+        } finally {
+            // it waits for this JVM's end: not within a test
+            ProcessHandle.of(started).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 }

@@ -1,0 +1,108 @@
+package dev.reap.agent.find;
+
+import dev.reap.agent.proc.OwnSpawns;
+import dev.reap.agent.proc.ProcEnviron;
+import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.session.Adopted;
+import dev.reap.agent.session.Registry;
+import dev.reap.agent.session.Session;
+import dev.reap.agent.session.SpawnSite;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Finds, while they live, the JVM's children that its spawn hook did not record (started through
+ * JNA, the FFM API or JNI: NuProcess, pty4j, jnr-process), and the descendants of every process
+ * known by PID (those and the ones adopted at attach). Such a process carries no tag: once its
+ * parent is gone (a library's own shutdown hook kills its direct children first), only what was
+ * learnt here names it. Each look reads the {@code children} files of the JVM's threads and of
+ * the known processes: no scan of the whole process table.
+ */
+public final class NativeSpawns implements Predicate<Adopted> {
+    /** Bounds one look's walk of the known processes' descendants. */
+    private static final int MAX_KNOWN = 4_096;
+
+    private final Session session;
+    private final Registry registry;
+    /** Unrecorded children seen by the last look, PID to start time. */
+    private Map<Long, Long> seenOnce = new HashMap<>();
+
+    public NativeSpawns(Session session, Registry registry) {
+        this.session = session;
+        this.registry = registry;
+    }
+
+    /**
+     * True when {@code pid} has a live child that is neither recorded in {@code registry} (may be
+     * null: nothing is) nor one of the agent's own: a cheap look, for an exit that may have nothing to do.
+     */
+    public static boolean anyUnrecordedChild(long pid, Registry registry) {
+        for (long child : ProcFs.childrenOf(pid)) {
+            if ((registry == null || registry.get(child) == null) && !OwnSpawns.isOwn(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One look; returns what it learnt of (and the registry now knows), parents before children. */
+    public List<Adopted> look() {
+        List<Adopted> fresh = new ArrayList<>();
+        Map<Long, Long> seen = new HashMap<>();
+        for (long pid : ProcFs.childrenOf(session.pid())) {
+            ProcStat stat = registry.get(pid) != null || OwnSpawns.isOwn(pid) ? null : ProcFs.stat(pid);
+            if (stat == null || stat.exited() || stat.startTicks() < session.startTime()) {
+                continue;
+            }
+            seen.put(pid, stat.startTicks());
+            // seen by two looks: a ProcessBuilder spawn is recorded the moment it has started
+            // (and carries the tag once it runs its command), so it cannot be taken for a native one
+            Long before = seenOnce.get(pid);
+            if (before != null && before == stat.startTicks()
+                    && !session.tags(ProcEnviron.settledVariable(pid, Session.TAG))) {
+                know(stat, true, SpawnSite.NATIVE, fresh);
+            }
+        }
+        seenOnce = seen;
+        registry.forgetUnless(this);
+        Deque<Adopted> walk = new ArrayDeque<>(registry.adopted());
+        for (int walked = 0; !walk.isEmpty() && walked < MAX_KNOWN; walked++) {
+            Adopted parent = walk.poll();
+            for (long pid : ProcFs.childrenOf(parent.pid())) {
+                ProcStat stat = ProcFs.stat(pid);
+                if (stat != null && !stat.exited() && stat.startTicks() >= parent.startTicks()
+                        && stat.parentPid() == parent.pid() && !OwnSpawns.isOwn(pid)) {
+                    Adopted child = know(stat, false, parent.site(), fresh);
+                    if (child != null) {
+                        walk.add(child);
+                    }
+                }
+            }
+        }
+        return fresh;
+    }
+
+    /** {@code site}: how the JVM started it or its ancestor. */
+    private Adopted know(ProcStat stat, boolean directChild, SpawnSite site, List<Adopted> fresh) {
+        Adopted process = new Adopted(stat.pid(), stat.startTicks(), stat.parentPid(), directChild,
+                ProcFs.commandLine(stat.pid()), ProcFs.epochMillis(stat.startTicks()), null, site);
+        if (!registry.know(process)) {
+            return null;
+        }
+        fresh.add(process);
+        return process;
+    }
+
+    /** Whether a known process is still the one it was. */
+    @Override
+    public boolean test(Adopted known) {
+        return known.handle() != null ? known.handle().isAlive() : ProcFs.isAlive(known.pid(), known.startTicks());
+    }
+}
