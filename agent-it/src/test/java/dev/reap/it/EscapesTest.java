@@ -104,6 +104,26 @@ class EscapesTest extends HostTest {
                 true);
     }
 
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void withNoTraceChildrenCarryNoTagAndAnOrphanKnownByTheLookStillEnds(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("tag=false,log=debug").start(EscapeHost.class, "orphan",
+                dir.toString());
+        Map<String, Long> spawned = host.spawned();
+        long grandchild = spawned.get("grandchild");
+        long ticks = Proc.startTicks(grandchild);
+        assertThat(Proc.environmentVariable(spawned.get("child"), "REAP_AGENT_SESSIONS")).as("no trace").isNull();
+        assertThat(Proc.environmentVariable(grandchild, "REAP_AGENT_SESSIONS")).isNull();
+        assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("knows pid " + grandchild + " ")))
+                .as("the look followed the recorded child's descendants; stderr:%n%s", host.stderr()).isTrue();
+
+        host.send("go");
+        host.awaitExit(Duration.ofSeconds(30));
+
+        assertThat(Proc.alive(grandchild, ticks)).as("the orphan, with no tag; stderr:%n%s", host.stderr()).isFalse();
+        assertThat(host.stderr()).contains("started by pid " + spawned.get("child") + " spawned at " + EscapeHost.class.getName());
+    }
+
     /**
      * The host's native child and its grandchild are learnt of while they live (the watchdog told),
      * then the host exits, its library's hook killing the child first, or is killed: neither is left.
@@ -114,7 +134,7 @@ class EscapesTest extends HostTest {
         long grandchild = spawned.get("grandchild");
         long grandchildTicks = Proc.startTicks(grandchild);
         assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("pid " + grandchild + " 'sleep 600'")
-                && host.stderr().contains("watchdog started")))
+                && host.stderr().contains("told the watchdog")))
                 .as("the agent learnt of the native spawn's grandchild; stderr:%n%s", host.stderr()).isTrue();
         if (killed) {
             host.signal("KILL");

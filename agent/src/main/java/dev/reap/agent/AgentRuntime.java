@@ -50,8 +50,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     private SpawnRecorder recorder;
     private TestScopes scopes;
     private NativeSpawns natives;
-    /** Guarded by this: the exit hook has begun. */
+    /** Guarded by this: the exit hook has begun, and when ({@link ProcFs#nextTick()}). */
     private boolean exitBegun;
+    private long exitTicks;
 
     AgentRuntime(Config config, ConfigLoader configs, File agentJar) {
         this.config = config;
@@ -108,12 +109,12 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         registry = new Registry();
         exitReap = new ExitReap(registry, session, configs);
         watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
-        recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), watchdog,
+        recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog,
                 config.watchdog() ? new AfterExitWatch(session, configs, agentJar) : null);
-        natives = new NativeSpawns(session, registry);
+        natives = new NativeSpawns(session, registry, !config.tag());
         if (exitBegun) {
             // the first spawn comes from another shutdown hook, or a thread still running
-            recorder.exitBegun();
+            recorder.aroundExit().exitBegun(exitTicks);
         }
         setUp = true;
         if (Log.debugEnabled()) {
@@ -128,12 +129,13 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     private void exit() {
         synchronized (this) {
             exitBegun = true;
+            exitTicks = ProcFs.nextTick();
             if (!setUp && !NativeSpawns.anyUnrecordedChild(ProcFs.selfPid(), null)) {
                 return;
             }
         }
         ensureSetUp();
-        recorder.exitBegun();
+        recorder.aroundExit().exitBegun(exitTicks);
         if (watchdog != null) {
             watchdog.hostExiting();
         }
@@ -142,8 +144,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             synchronized (this) {
                 tests = scopes;
             }
-            exitReap.reap(tests == null ? List.of() : tests.reaped());
+            exitReap.reap(tests == null ? List.of() : tests.reaped(), exitTicks);
         } finally {
+            recorder.aroundExit().exitReaped();
             if (watchdog != null) {
                 watchdog.release();
             }

@@ -26,25 +26,23 @@ import java.util.Map;
  */
 public final class SpawnRecorder {
     private final String chain;
-    private final Registry registry;
     private final boolean captureSites;
+    /** False with {@code reap.tag=false}: children's environments are left as they are. */
+    private final boolean tagChildren;
     /** May be null ({@code reap.watchdog=false}). */
     private final Watchdog watchdog;
     /** Set once JUnit reports a test plan in this JVM; until then a spawn pays nothing for it. */
     private volatile TestScopes scopes;
-    /** Set when the exit hook begins: later spawns are left to the after-exit watchdog (see {@code SessionTargets.atExit}). */
-    private volatile boolean exitBegun;
-    /** May be null ({@code reap.watchdog=false}). */
-    private final AfterExitWatch afterExit;
+    private final ExitSpawns aroundExit;
 
     /** {@code chain}: the session chain children get ({@link Session#chain()}). */
-    public SpawnRecorder(String chain, Registry registry, boolean captureSites, Watchdog watchdog,
+    public SpawnRecorder(String chain, Registry registry, boolean captureSites, boolean tagChildren, Watchdog watchdog,
                          AfterExitWatch afterExit) {
         this.chain = chain;
-        this.registry = registry;
+        this.tagChildren = tagChildren;
         this.captureSites = captureSites;
         this.watchdog = watchdog;
-        this.afterExit = afterExit;
+        this.aroundExit = new ExitSpawns(registry, afterExit);
     }
 
     /** From now on, every spawn is attributed to the JUnit scope running on its thread. */
@@ -52,14 +50,18 @@ public final class SpawnRecorder {
         scopes = testScopes;
     }
 
-    /** The exit hook has begun. */
-    void exitBegun() {
-        exitBegun = true;
+    /** The spawns around the exit. */
+    ExitSpawns aroundExit() {
+        return aroundExit;
     }
 
     /** The environment the child gets: {@code environment} (null: the JVM's own) with the tags. */
     public Map<String, String> tag(Map<String, String> environment) {
         if (OwnSpawns.inProgress()) {
+            return environment;
+        }
+        aroundExit.starting();
+        if (!tagChildren) {
             return environment;
         }
         TestScopes tests = scopes;
@@ -90,16 +92,9 @@ public final class SpawnRecorder {
         TestScopes tests = scopes;
         TestScope scope = tests == null ? null : tests.current();
         Child child = new Child(process, command, System.currentTimeMillis(), site, scope == null ? null : scope.name());
-        if (exitBegun) {
-            registry.recordAfterExitBegan(child);
-            if (afterExit != null) {
-                afterExit.spawned();
-            }
-        } else {
-            registry.record(child);
-            if (watchdog != null) {
-                watchdog.spawned(process);
-            }
+        aroundExit.record(child);
+        if (watchdog != null && !aroundExit.exiting()) {
+            watchdog.spawned(process);
         }
         if (scope != null) {
             scope.spawned(child);

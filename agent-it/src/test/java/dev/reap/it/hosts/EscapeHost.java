@@ -15,11 +15,13 @@ import java.nio.file.Paths;
  * <ul>
  *   <li>{@code supervisor}: daemon threads restart their child whenever it ends ({@code sleep 600}, and a shell
  *       that takes half a second over SIGINT); main returns</li>
- *   <li>{@code threads <n>}: n threads spawn {@code sleep 600} without pause; {@code System.exit(0)}</li>
+ *   <li>{@code threads <n>}: n threads spawn {@code sleep 600} without pause (40 each); {@code System.exit(0)}
+ *       once 100 are up</li>
  *   <li>{@code hook}: a child, and a shutdown hook that spawns a plain and a {@code setsid} one 200 ms into the exit</li>
  *   <li>{@code first-in-hook}: the JVM's first spawns are a shutdown hook's (a plain and a {@code setsid} one)</li>
  *   <li>{@code forker <dir>}: a child that handles INT and TERM and forks a {@code sleep} every 10 ms, 200 in all,
  *       writing each one's PID to {@code dir/forked}</li>
+ *   <li>{@code orphan <dir>}: a shell with a {@code sleep}; on a line the shell is killed and main returns</li>
  * </ul>
  */
 public final class EscapeHost {
@@ -46,7 +48,8 @@ public final class EscapeHost {
             case "threads":
                 for (int i = 0; i < Integer.parseInt(args[1]); i++) {
                     daemon(() -> {
-                        while (true) {
+                        // bounded, so that a run cannot take the machine's PIDs: the exit comes well before
+                        for (int spawned = 0; spawned < 40; spawned++) {
                             new ProcessBuilder("sleep", "600").start();
                         }
                     });
@@ -78,6 +81,21 @@ public final class EscapeHost {
                     Thread.sleep(5);
                 }
                 break;
+            case "orphan":
+                Path grandchild = Paths.get(args[1], "grandchild");
+                Process shell = new ProcessBuilder("sh", "-c", "sleep 600 & echo $! > " + grandchild + ".tmp && mv "
+                        + grandchild + ".tmp " + grandchild + "; wait").start();
+                while (!Files.exists(grandchild)) {
+                    Thread.sleep(5);
+                }
+                System.out.println("child " + shell.pid());
+                System.out.println("grandchild " + Files.readAllLines(grandchild).get(0).trim());
+                System.out.println("ready");
+                System.out.flush();
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                // the grandchild is orphaned before the exit: without a tag, only the look knows it
+                shell.destroyForcibly().waitFor();
+                return;
             default:
                 throw new IllegalArgumentException(args[0]);
         }

@@ -39,6 +39,8 @@ public final class Main {
                 return new Demo(out, err).run(rest);
             case "sweep":
                 return new SweepCommand(out, err).run(rest);
+            case "reap":
+                return new ReapCommand(out, err).run(rest);
             case "ps":
                 return new PsCommand(out, err).run(rest);
             case "attach":
@@ -48,7 +50,7 @@ public final class Main {
             case "list":
                 return new AttachCommand(out, err).run(new String[] {"--list"});
             default:
-                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: attach, list, sweep, ps, report, demo, --help, --version");
+                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: attach, list, sweep, reap, ps, report, demo, --help, --version");
                 return USAGE;
         }
     }
@@ -64,7 +66,7 @@ public final class Main {
                 "",
                 "As an agent:",
                 "  java -javaagent:reap-agent.jar[=key=value,...] ...",
-                "  keys: grace, signals, enabled, watchdog, sweep, exclude, log, report, stacks, leaks, scope",
+                "  keys: grace, signals, enabled, watchdog, sweep, exclude, log, report, stacks, leaks, scope, tag",
                 "  (also as -Dreap.<key>=... or REAP_<KEY>=...; see the README)",
                 "",
                 "Commands:",
@@ -75,6 +77,9 @@ public final class Main {
                 "  " + SweepCommand.USAGE,
                 "               end what dead sessions left behind (this user's processes tagged",
                 "               with a session whose JVM is gone); --help for the options",
+                "  " + ReapCommand.USAGE,
+                "               end the descendants of a live process of yours (a hung CI step's",
+                "               tool, a shell's leftovers) with the same ladder; --help for more",
                 "  " + PsCommand.USAGE,
                 "               the agent sessions on this machine, live or dead, and their processes",
                 "  " + ReportCommand.USAGE,

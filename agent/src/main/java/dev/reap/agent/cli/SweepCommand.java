@@ -114,7 +114,7 @@ final class SweepCommand {
                 }
             }
         }
-        Reaping reaping = Reaping.ofSweepCommand(config, found);
+        Reaping reaping = Reaping.ofCommand(config, found);
         List<Target> targets = reaping.targets();
         boolean json = args.flag("--json");
         if (args.flag("--dry-run")) {
@@ -182,7 +182,7 @@ final class SweepCommand {
                         + result.elapsedMillis() + " ms");
     }
 
-    private static String outcome(Outcome o) {
+    static String outcome(Outcome o) {
         switch (o.kind()) {
             case ENDED:
                 return "ended on " + o.signal().fullName();

@@ -93,6 +93,9 @@ public final class Config {
 
     public Scope scope() { return (Scope) value(Key.SCOPE); }
 
+    /** False: children's environments get no tag ({@code reap.tag=false}, "no trace"). */
+    public boolean tag() { return (Boolean) value(Key.TAG); }
+
     /** True when {@code commandLine} matches {@code reap.exclude}. */
     public boolean excludes(String commandLine) {
         Pattern exclude = exclude();

@@ -14,7 +14,8 @@ public enum Key {
     REPORT("report", null, true),
     STACKS("stacks", "true", false),
     LEAKS("leaks", "warn", false),
-    SCOPE("scope", "jvm", false);
+    SCOPE("scope", "jvm", false),
+    TAG("tag", "true", false);
 
     /** The system-property prefix; agent options may use the short name or the full one. */
     public static final String PREFIX = "reap.";

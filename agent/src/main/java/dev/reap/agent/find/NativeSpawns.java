@@ -5,6 +5,7 @@ import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.session.Adopted;
+import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.session.SpawnSite;
@@ -20,7 +21,8 @@ import java.util.function.Predicate;
 /**
  * Finds, while they live, the JVM's children that its spawn hook did not record (started through
  * JNA, the FFM API or JNI: NuProcess, pty4j, jnr-process), and the descendants of every process
- * known by PID (those and the ones adopted at attach). Such a process carries no tag: once its
+ * known by PID (those and the ones adopted at attach; with {@code reap.tag=false}, the recorded
+ * children too). Such a process carries no tag: once its
  * parent is gone (a library's own shutdown hook kills its direct children first), only what was
  * learnt here names it. Each look reads the {@code children} files of the JVM's threads and of
  * the known processes: no scan of the whole process table.
@@ -31,12 +33,15 @@ public final class NativeSpawns implements Predicate<Adopted> {
 
     private final Session session;
     private final Registry registry;
+    /** With {@code reap.tag=false}: the recorded children's descendants are followed too, the tag cannot find them. */
+    private final boolean followRecorded;
     /** Unrecorded children seen by the last look, PID to start time. */
     private Map<Long, Long> seenOnce = new HashMap<>();
 
-    public NativeSpawns(Session session, Registry registry) {
+    public NativeSpawns(Session session, Registry registry, boolean followRecorded) {
         this.session = session;
         this.registry = registry;
+        this.followRecorded = followRecorded;
     }
 
     /**
@@ -73,6 +78,15 @@ public final class NativeSpawns implements Predicate<Adopted> {
         seenOnce = seen;
         registry.forgetUnless(this);
         Deque<Adopted> walk = new ArrayDeque<>(registry.adopted());
+        if (followRecorded) {
+            for (Child c : registry.live()) {
+                ProcStat stat = ProcFs.stat(c.pid());
+                if (stat != null && !stat.exited()) {
+                    walk.add(new Adopted(c.pid(), stat.startTicks(), session.pid(), true, c.commandLine(),
+                            c.spawnedAtMillis(), null, c.site()));
+                }
+            }
+        }
         for (int walked = 0; !walk.isEmpty() && walked < MAX_KNOWN; walked++) {
             Adopted parent = walk.poll();
             for (long pid : ProcFs.childrenOf(parent.pid())) {

@@ -212,6 +212,15 @@ public final class ProcFs {
         }
     }
 
+    /**
+     * The clock tick after the current one, after boot: a process started from now on has at least
+     * this start time, one started before has less. {@code Long.MAX_VALUE} when unknown.
+     */
+    public static long nextTick() {
+        double uptime = uptimeSeconds();
+        return uptime < 0 ? Long.MAX_VALUE : (long) (uptime * TICKS_PER_SECOND) + 1;
+    }
+
     /** When a process that started {@code startTicks} after boot started, in epoch millis; -1 when unknown. */
     public static long epochMillis(long startTicks) {
         double uptime = uptimeSeconds();

@@ -96,8 +96,8 @@ public final class Reaping {
         return new Reaping(config, found, null, null, scope + " finished: ", scope + ": ");
     }
 
-    /** The {@code sweep} command's: nothing is logged, the command prints the result. */
-    public static Reaping ofSweepCommand(Config config, List<Target> found) {
+    /** The {@code sweep} and {@code reap} commands': nothing is logged, the command prints the result. */
+    public static Reaping ofCommand(Config config, List<Target> found) {
         return new Reaping(config, found, null, null, null, null);
     }
 

@@ -29,7 +29,7 @@ public final class ExitReap implements Runnable {
     /** Guarded by this: the shell readied for the exit's SIGINT, and whether the exit has begun. */
     private SignalShell shell;
     private boolean exiting;
-    /** When the reap began, in clock ticks after boot: a child of the JVM started since is a spawn under way. */
+    /** When the exit began, in clock ticks after boot: a child of the JVM started since is left to the after-exit watch. */
     private long exitBeganTicks = Long.MAX_VALUE;
 
     public ExitReap(Registry registry, Session session, ConfigLoader configs) {
@@ -58,15 +58,17 @@ public final class ExitReap implements Runnable {
         ExitWarmup.warm();
     }
 
-    /** Reaps; {@code earlier}: what the session's tests reaped as they ended, for the report. Never throws. */
-    public void reap(List<Outcome> earlier) {
+    /**
+     * Reaps; {@code earlier}: what the session's tests reaped as they ended, for the report;
+     * {@code exitTicks}: when the exit began ({@link ProcFs#nextTick()}). Never throws.
+     */
+    public void reap(List<Outcome> earlier, long exitTicks) {
         SignalShell sigint;
         synchronized (this) {
             exiting = true;
             sigint = shell;
         }
-        double uptime = ProcFs.uptimeSeconds();
-        exitBeganTicks = uptime < 0 ? Long.MAX_VALUE : (long) (uptime * ProcFs.TICKS_PER_SECOND) + 1;
+        exitBeganTicks = exitTicks;
         try {
             // Only this JVM's spawns carry its tag: a JVM that spawned nothing has nothing to reap.
             if (registry.recordedCount() == 0 && !NativeSpawns.anyUnrecordedChild(session.pid(), registry)) {

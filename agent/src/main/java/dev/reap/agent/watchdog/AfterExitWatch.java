@@ -3,6 +3,7 @@ package dev.reap.agent.watchdog;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.session.Session;
 
 import java.io.File;
@@ -20,7 +21,7 @@ public final class AfterExitWatch {
     private final Session session;
     private final ConfigLoader configs;
     private final File agentJar;
-    /** Guarded by this. Held: a pipe no longer referenced is closed by the JDK's cleaner, which would read as the JVM's end. */
+    /** Guarded by this. Held: a pipe no longer referenced would be closed by the JDK's cleaner, read as the JVM's end. */
     private Sidecar sidecar;
     private boolean tried;
 
@@ -30,8 +31,8 @@ public final class AfterExitWatch {
         this.agentJar = agentJar;
     }
 
-    /** A spawn after the exit began: starts the sidecar unless it was started. */
-    public synchronized void spawned() {
+    /** Starts the sidecar unless it was started (or could not be). */
+    public synchronized void ensureStarted() {
         if (tried || !ProcFs.available()) {
             return;
         }
@@ -39,8 +40,21 @@ public final class AfterExitWatch {
         try {
             sidecar = Sidecar.start(agentJar, session, configs.atExit(), true);
         } catch (IOException | RuntimeException e) {
-            Loggers.get(AfterExitWatch.class).warn("cannot start the watchdog for what is spawned after the exit began: "
-                    + e.getMessage() + "; it will outlive the JVM");
+            Loggers.get(AfterExitWatch.class).warn("cannot start the watchdog for what is spawned after the exit "
+                    + "began: " + e.getMessage() + "; it will outlive the JVM");
+        }
+    }
+
+    /**
+     * A spawn after the exit began: starts the sidecar unless it was started, and tells it the
+     * child's PID and start time (the JVM may be gone when it reads them; with {@code reap.tag=false}
+     * they are all it has).
+     */
+    public synchronized void spawned(Process child) {
+        ensureStarted();
+        ProcStat stat = sidecar == null ? null : ProcFs.stat(child.pid());
+        if (stat != null) {
+            sidecar.send(child.pid() + " " + stat.startTicks());
         }
     }
 }

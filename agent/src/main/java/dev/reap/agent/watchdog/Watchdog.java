@@ -1,6 +1,7 @@
 package dev.reap.agent.watchdog;
 
 import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.Privileged;
@@ -197,6 +198,9 @@ public final class Watchdog {
             }
             for (String line : lines) {
                 sidecar.send(line);
+            }
+            if (Log.debugEnabled()) {
+                Loggers.get(Watchdog.class).debug("told the watchdog (pid " + sidecar.pid() + ") of " + lines.size());
             }
             return true;
         }

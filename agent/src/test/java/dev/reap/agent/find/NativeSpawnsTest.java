@@ -25,7 +25,7 @@ class NativeSpawnsTest {
     private static final Session SELF = Session.current(Map.of());
     private final Children children = new Children();
     private final Registry registry = new Registry();
-    private final NativeSpawns natives = new NativeSpawns(SELF, registry);
+    private final NativeSpawns natives = new NativeSpawns(SELF, registry, false);
 
     @AfterEach
     void cleanUp() {
@@ -52,6 +52,24 @@ class NativeSpawnsTest {
         shell.destroyForcibly().waitFor();
         natives.look();
         assertThat(pids(registry.adopted())).containsExactly(grandchild);
+    }
+
+    @Test
+    void withNoTraceTheRecordedChildrensDescendantsAreFollowedToo() throws Exception {
+        Process tagged = children.shReady("sleep 600 & echo ready; wait");
+        registry.record(new dev.reap.agent.session.Child(tagged, List.of("sh"), 1, SpawnSite.UNKNOWN, null));
+        assertThat(natives.look()).as("without the switch, the tag finds them").isEmpty();
+
+        NativeSpawns untagged = new NativeSpawns(SELF, registry, true);
+        Process shell = children.shReady("sleep 600 & echo ready; wait");
+        long grandchild = shell.children().findFirst().orElseThrow().pid();
+        SpawnSite site = SpawnSite.capture();
+        registry.record(new dev.reap.agent.session.Child(shell, List.of("sh"), 1, site, null));
+
+        List<Adopted> found = untagged.look();
+
+        assertThat(pids(found)).contains(grandchild).hasSize(2);
+        assertThat(found.get(pids(found).indexOf(grandchild)).site()).as("the recorded child's").isSameAs(site);
     }
 
     @Test

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SpawnHookTest {
     private static final String CHAIN = "1-2,3-4";
     private static final Delegate DELEGATE = new Delegate();
-    private static final SpawnRecorder TAGGER = new SpawnRecorder(CHAIN, new Registry(), false, null, null);
+    private static final SpawnRecorder TAGGER = new SpawnRecorder(CHAIN, new Registry(), false, true, null, null);
     private static SpawnHook hook;
 
     private Registry registry;
@@ -54,11 +54,20 @@ class SpawnHookTest {
     @BeforeEach
     void freshRegistry() {
         registry = new Registry();
-        SpawnRecorder recorder = new SpawnRecorder(CHAIN, registry, true, null, null);
+        SpawnRecorder recorder = new SpawnRecorder(CHAIN, registry, true, true, null, null);
         DELEGATE.target = (process, builder) -> {
             timesRecorded.computeIfAbsent(process.pid(), pid -> new AtomicInteger()).incrementAndGet();
             recorder.record(process, builder);
         };
+    }
+
+    @Test
+    void withNoTraceTheEnvironmentIsTheBuildersOwn() {
+        SpawnRecorder untagged = new SpawnRecorder(CHAIN, registry, false, false, null, null);
+        Map<String, String> environment = new ProcessBuilder().environment();
+        assertThat(untagged.tag(environment)).isSameAs(environment);
+        assertThat(untagged.tag(null)).isNull();
+        assertThat(TAGGER.tag(environment)).containsEntry("REAP_AGENT_SESSIONS", CHAIN);
     }
 
     @Test
@@ -142,7 +151,7 @@ class SpawnHookTest {
     @Test
     void theSpawnSiteIsTheFirstFrameOutsideTheJdkAndTheAgent() throws Exception {
         // the bridge calls the recorder directly here, as in a real agent (no test wrapper on the stack)
-        BridgeClass.connect(BridgeClass.existing(), TAGGER::tag, new SpawnRecorder(CHAIN, registry, true, null, null)::record);
+        BridgeClass.connect(BridgeClass.existing(), TAGGER::tag, new SpawnRecorder(CHAIN, registry, true, true, null, null)::record);
         Process p;
         try {
             p = new ProcessBuilder("sleep", "30").start();

@@ -104,7 +104,7 @@ class WatchdogTest {
     @Test
     void aSpawnAfterTheExitBeganStartsTheAfterExitSidecarAtOnceWithoutTheHostsStdoutOrStderr() throws Exception {
         AfterExitWatch afterExit = new AfterExitWatch(SESSION, configs, CLASS_PATH);
-        afterExit.spawned();
+        afterExit.spawned(children.start("sleep", "600"));
 
         long started = sidecar();
         assertThat(started).as("started on the spawning thread, before spawned() returns").isPositive();
@@ -113,7 +113,7 @@ class WatchdogTest {
             // it outlives the host by design: it must not hold what a runner reads to the end
             assertThat(Files.readSymbolicLink(Paths.get("/proc/" + started + "/fd/1"))).hasToString("/dev/null");
             assertThat(Files.readSymbolicLink(Paths.get("/proc/" + started + "/fd/2"))).hasToString("/dev/null");
-            afterExit.spawned();
+            afterExit.spawned(children.start("sleep", "600"));
             assertThat(sidecar()).as("one for the whole exit").isEqualTo(started);
         } finally {
             // it waits for this JVM's end: not within a test
