@@ -124,6 +124,28 @@ class EscapesTest extends HostTest {
         assertThat(host.stderr()).contains("started by pid " + spawned.get("child") + " spawned at " + EscapeHost.class.getName());
     }
 
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void aChildOfTheShellThatExecdJavaIsNotTheJvmsToEnd(int major) throws Exception {
+        // an entrypoint script: `helper & exec java ...`: the helper becomes the JVM's child, not its spawn
+        Host host = host(Jdk.require(major)).agent()
+                .wrappedIn("sh", "-c", "sleep 600 & echo $! > " + dir.resolve("helper") + "; exec \"$@\"", "sh")
+                .start(dev.reap.it.hosts.ExitHost.class, "1", "sleep");
+        long spawned = host.spawnedOne();
+        long helper = Long.parseLong(Files.readAllLines(dir.resolve("helper")).get(0).trim());
+        long helperTicks = Proc.startTicks(helper);
+        assertThat(ProcessHandle.of(helper).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).hasValue(host.pid());
+        try {
+            host.awaitExit(Duration.ofSeconds(30));
+            assertThat(eventually(Duration.ofSeconds(5), () -> !ProcessHandle.of(spawned).isPresent()
+                    || !ProcessHandle.of(spawned).get().isAlive())).as("the JVM's own spawn ends").isTrue();
+            assertThat(Proc.alive(helper, helperTicks)).as("the shell's helper lives on; stderr:%n%s", host.stderr())
+                    .isTrue();
+        } finally {
+            Proc.end(List.of(helper));
+        }
+    }
+
     /**
      * The host's native child and its grandchild are learnt of while they live (the watchdog told),
      * then the host exits, its library's hook killing the child first, or is killed: neither is left.

@@ -1,18 +1,16 @@
 package dev.reap.agent;
 
-import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.watchdog.AfterExitWatch;
 
 /**
- * Spawns around the exit. One whose child started after the exit began is left alone by the exit
- * hook (another hook's helper must be let do its job) and is the {@link AfterExitWatch}'s, which
- * ends it once the JVM is gone; one under way when the exit began is the hook's. The after-exit
- * watch is started before any such child exists, and by the hook itself when a spawn was made or
- * under way during its reaping: a daemon thread that spawns may be frozen by the JVM's halt
- * before it could start it.
+ * Spawns around the exit. One recorded after the exit began (made then, or under way: another
+ * shutdown hook starts with this one) is left alone by the exit hook, as another hook's helper
+ * must be let do its job, and is the {@link AfterExitWatch}'s, which ends it once the JVM is gone.
+ * The after-exit watch is started before such a child exists, and by the hook itself when a spawn
+ * was made or under way during its reaping: a daemon thread that spawns may be frozen by the
+ * JVM's halt before it could start it.
  */
 final class ExitSpawns {
     private final Registry registry;
@@ -52,22 +50,17 @@ final class ExitSpawns {
 
     /** A child started: recorded as the exit hook's or, after the exit began, the after-exit watch's. */
     void record(Child child) {
-        long exit;
+        boolean exiting;
         synchronized (this) {
             underWay = Math.max(0, underWay - 1);
-            exit = exitTicks;
-            duringExit |= exit >= 0;
+            exiting = exitTicks >= 0;
+            duringExit |= exiting;
         }
-        if (exit < 0) {
+        if (!exiting) {
             registry.record(child);
             return;
         }
-        ProcStat stat = ProcFs.stat(child.pid());
-        if (stat == null || stat.startTicks() >= exit) {
-            registry.recordAfterExitBegan(child);
-        } else {
-            registry.record(child);
-        }
+        registry.recordAfterExitBegan(child);
         if (afterExit != null) {
             afterExit.spawned(child.process());
         }

@@ -31,8 +31,10 @@ public final class Adoption {
             return found;
         }
         ProcessTable table = ProcessTable.snapshot();
+        long jvmStart = ProcFs.jvmStartTicks();
         for (ProcStat child : table.childrenOf(self.pid())) {
-            if (child.exited() || child.startTicks() < self.startTicks()) {
+            // one older than the JVM was started by the shell that exec'd java: not the JVM's
+            if (child.exited() || child.startTicks() < jvmStart) {
                 continue;
             }
             found.add(adopted(child, true));

@@ -35,6 +35,8 @@ public final class NativeSpawns implements Predicate<Adopted> {
     private final Registry registry;
     /** With {@code reap.tag=false}: the recorded children's descendants are followed too, the tag cannot find them. */
     private final boolean followRecorded;
+    /** When the JVM started: an older child of its process was started before it, by a shell that exec'd java. */
+    private final long jvmStart = ProcFs.jvmStartTicks();
     /** Unrecorded children seen by the last look, PID to start time. */
     private Map<Long, Long> seenOnce = new HashMap<>();
 
@@ -63,14 +65,14 @@ public final class NativeSpawns implements Predicate<Adopted> {
         Map<Long, Long> seen = new HashMap<>();
         for (long pid : ProcFs.childrenOf(session.pid())) {
             ProcStat stat = registry.get(pid) != null || OwnSpawns.isOwn(pid) ? null : ProcFs.stat(pid);
-            if (stat == null || stat.exited() || stat.startTicks() < session.startTime()) {
+            if (stat == null || stat.exited() || stat.startTicks() < jvmStart) {
                 continue;
             }
             seen.put(pid, stat.startTicks());
             // seen by two looks: a ProcessBuilder spawn is recorded the moment it has started
             // (and carries the tag once it runs its command), so it cannot be taken for a native one
             Long before = seenOnce.get(pid);
-            if (before != null && before == stat.startTicks()
+            if (before != null && before == stat.startTicks() && !"jspawnhelper".equals(ProcFs.name(pid))
                     && !session.tags(ProcEnviron.settledVariable(pid, Session.TAG))) {
                 know(stat, true, SpawnSite.NATIVE, fresh);
             }

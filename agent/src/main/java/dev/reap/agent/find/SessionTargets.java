@@ -120,7 +120,7 @@ public final class SessionTargets {
         List<Root> live = new ArrayList<>();
         Set<Long> skip = spared == null ? Set.of() : spared.in(table, self);
         if (spared != null) {
-            roots = withUnrecordedChildren(roots, table, self, sinceTicks, skip);
+            roots = withUnrecordedChildren(roots, table, session, sinceTicks, skip);
         }
         // every recorded process first, with its own origin: an adopted grandchild is adopted, not
         // merely its adopted parent's descendant
@@ -147,16 +147,29 @@ public final class SessionTargets {
     }
 
     /**
-     * The JVM's own children that are not among the roots, nor the agent's own helpers: spawned
-     * without {@code ProcessBuilder} (JNA, the FFM API, JNI), or by it a moment ago and not yet
-     * recorded. Ours either way: the kernel says this JVM is their parent.
+     * The JVM's own children that are not among the roots, nor the agent's own helpers, nor
+     * older than the JVM, nor {@code ProcessBuilder} spawns under way (the JDK's helper, a fork
+     * not yet exec'd, a child with the session's tag not yet recorded): spawned without
+     * {@code ProcessBuilder} (JNA, the FFM API, JNI). Ours: the kernel says this JVM is their parent.
      */
-    private static List<Root> withUnrecordedChildren(List<Root> roots, ProcessTable table, long self, long sinceTicks,
-                                                     Set<Long> spared) {
+    private static List<Root> withUnrecordedChildren(List<Root> roots, ProcessTable table, Session session,
+                                                     long sinceTicks, Set<Long> spared) {
+        long self = session.pid();
         List<Root> all = roots;
+        long jvmStart = Math.max(sinceTicks, ProcFs.jvmStartTicks());
+        String jvmName = null;
         for (ProcStat stat : table.childrenOf(self)) {
-            if (stat.exited() || stat.startTicks() < sinceTicks || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
+            // older than the JVM: started by the shell that exec'd java, not by this JVM
+            if (stat.exited() || stat.startTicks() < jvmStart || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
                     || spared.contains(stat.pid())) {
+                continue;
+            }
+            // a ProcessBuilder spawn under way (the JDK's helper, or a fork not yet exec'd): recorded
+            // in a moment, as the exit's if it is; signalled now, the host's start() would fail
+            String name = ProcFs.name(stat.pid());
+            jvmName = jvmName != null ? jvmName : String.valueOf(ProcFs.name(self));
+            if ("jspawnhelper".equals(name) || jvmName.equals(name)
+                    || session.tags(ProcEnviron.settledVariable(stat.pid(), Session.TAG))) {
                 continue;
             }
             all = all == roots ? new ArrayList<>(roots) : all;

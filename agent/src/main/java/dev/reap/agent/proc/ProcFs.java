@@ -28,6 +28,8 @@ public final class ProcFs {
      */
     private static final boolean FOREIGN = READABLE && isForeign(statusLine("/proc/self/status", "NSpid"));
     private static final boolean AVAILABLE = READABLE && !FOREIGN;
+    /** 0 until read: see {@link #jvmStartTicks()}. */
+    private static volatile long jvmStart;
 
     private ProcFs() {
     }
@@ -210,6 +212,38 @@ public final class ProcFs {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * When this JVM started, in clock ticks after boot: its process may be older (a shell that
+     * {@code exec}s {@code java} keeps its PID, its start time and its children), but the JVM's
+     * own threads start with it. The oldest thread but the first, else the process's start; -1
+     * where {@code /proc} is not usable.
+     */
+    public static long jvmStartTicks() {
+        long known = jvmStart;
+        if (known == 0) {
+            known = readJvmStartTicks();
+            jvmStart = known;
+        }
+        return known;
+    }
+
+    private static long readJvmStartTicks() {
+        ProcStat self = AVAILABLE ? self() : null;
+        if (self == null) {
+            return -1;
+        }
+        String[] tasks = new File("/proc/self/task").list();
+        long oldest = Long.MAX_VALUE;
+        for (String task : tasks == null ? new String[0] : tasks) {
+            long tid = ProcStat.parseLong(task, 0, task.length());
+            ProcStat thread = tid == self.pid() || tid < 0 ? null : statOf("/proc/self/task/" + task + "/stat", tid);
+            if (thread != null && thread.startTicks() < oldest) {
+                oldest = thread.startTicks();
+            }
+        }
+        return oldest == Long.MAX_VALUE ? self.startTicks() : oldest;
     }
 
     /**
