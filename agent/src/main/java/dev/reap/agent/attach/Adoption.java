@@ -34,7 +34,7 @@ public final class Adoption {
         long jvmStart = ProcFs.jvmStartTicks();
         for (ProcStat child : table.childrenOf(self.pid())) {
             // one older than the JVM was started by the shell that exec'd java: not the JVM's
-            if (child.exited() || child.startTicks() < jvmStart) {
+            if (child.exited() || child.startTicks() <= jvmStart) {
                 continue;
             }
             found.add(adopted(child, true));

@@ -65,7 +65,7 @@ public final class NativeSpawns implements Predicate<Adopted> {
         Map<Long, Long> seen = new HashMap<>();
         for (long pid : ProcFs.childrenOf(session.pid())) {
             ProcStat stat = registry.get(pid) != null || OwnSpawns.isOwn(pid) ? null : ProcFs.stat(pid);
-            if (stat == null || stat.exited() || stat.startTicks() < jvmStart) {
+            if (stat == null || stat.exited() || stat.startTicks() <= jvmStart) {
                 continue;
             }
             seen.put(pid, stat.startTicks());

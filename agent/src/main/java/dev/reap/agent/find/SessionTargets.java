@@ -156,11 +156,11 @@ public final class SessionTargets {
                                                      long sinceTicks, Set<Long> spared) {
         long self = session.pid();
         List<Root> all = roots;
-        long jvmStart = Math.max(sinceTicks, ProcFs.jvmStartTicks());
+        long jvmStart = Math.max(sinceTicks - 1, ProcFs.jvmStartTicks());
         String jvmName = null;
         for (ProcStat stat : table.childrenOf(self)) {
             // older than the JVM: started by the shell that exec'd java, not by this JVM
-            if (stat.exited() || stat.startTicks() < jvmStart || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
+            if (stat.exited() || stat.startTicks() <= jvmStart || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
                     || spared.contains(stat.pid())) {
                 continue;
             }

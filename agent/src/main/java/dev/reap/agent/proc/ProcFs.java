@@ -218,7 +218,8 @@ public final class ProcFs {
      * When this JVM started, in clock ticks after boot: its process may be older (a shell that
      * {@code exec}s {@code java} keeps its PID, its start time and its children), but the JVM's
      * own threads start with it. The oldest thread but the first, else the process's start; -1
-     * where {@code /proc} is not usable.
+     * where {@code /proc} is not usable. A child of the JVM's own making starts in a later tick:
+     * no Java code runs within 10 ms of the JVM's first thread.
      */
     public static long jvmStartTicks() {
         long known = jvmStart;
