@@ -6,6 +6,7 @@ import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.find.NativeSpawns;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
+import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.Origin;
@@ -16,7 +17,6 @@ import dev.reap.agent.session.Session;
 import dev.reap.agent.shutdown.ExitReap;
 import dev.reap.agent.spawn.RewriteCache;
 import dev.reap.agent.spawn.SpawnHook;
-import dev.reap.agent.watchdog.AfterExitWatch;
 import dev.reap.agent.watchdog.Watchdog;
 
 import java.io.File;
@@ -63,8 +63,11 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     /** Hooks {@code ProcessBuilder} to this runtime, and the JVM's exit. */
     void hook(Instrumentation instrumentation) {
         hook = SpawnHook.install(instrumentation, this, this, RewriteCache.forAgentJar(agentJar));
-        Privileged.always(new HookExit());
-        Privileged.daemon(new NativeSpawnWatch(this), "reap-agent-children");
+        // made right here, with the agent's permissions: only the JVM's and the agent's code is on the stack
+        Runtime.getRuntime().addShutdownHook(new Thread(new Exit(), "reap-agent-exit"));
+        Thread look = new Thread(new NativeSpawnWatch(this), "reap-agent-children");
+        look.setDaemon(true);
+        look.start();
     }
 
     /** Every spawn's environment, before the child starts: the first one sets the session up. */
@@ -110,8 +113,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         exitReap = new ExitReap(registry, session, configs);
         watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
         recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog,
-                config.watchdog() ? new AfterExitWatch(session, configs, agentJar) : null);
-        natives = new NativeSpawns(session, registry, !config.tag());
+                new ExitSpawns(registry, session, configs, agentJar, config.watchdog()));
         if (exitBegun) {
             // the first spawn comes from another shutdown hook, or a thread still running
             recorder.aroundExit().exitBegun(exitTicks);
@@ -130,7 +132,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         synchronized (this) {
             exitBegun = true;
             exitTicks = ProcFs.nextTick();
-            if (!setUp && !NativeSpawns.anyUnrecordedChild(ProcFs.selfPid(), null)) {
+            if (!setUp && OwnSpawns.othersAmongChildrenOf(ProcFs.selfPid()).isEmpty()) {
                 return;
             }
         }
@@ -166,11 +168,15 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             looker = natives;
         }
         if (looker == null) {
-            if (!NativeSpawns.anyUnrecordedChild(self, null)) {
+            if (!setUp && OwnSpawns.othersAmongChildrenOf(self).isEmpty()) {
                 return true;
             }
             ensureSetUp();
-            looker = natives;
+            synchronized (this) {
+                // made here, off the spawn path, on the look's own thread
+                natives = natives != null ? natives : new NativeSpawns(session, registry, !config.tag());
+                looker = natives;
+            }
         }
         known(looker.look());
         return true;
@@ -240,15 +246,6 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         @Override
         public void run() {
             exit();
-        }
-    }
-
-    /** The exit hook's thread is made with the agent's permissions (see {@link Privileged#always}). */
-    private final class HookExit implements PrivilegedAction<Void> {
-        @Override
-        public Void run() {
-            Runtime.getRuntime().addShutdownHook(new Thread(new Exit(), "reap-agent-exit"));
-            return null;
         }
     }
 

@@ -1,8 +1,12 @@
 package dev.reap.agent;
 
+import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
+import dev.reap.agent.session.Session;
 import dev.reap.agent.watchdog.AfterExitWatch;
+
+import java.io.File;
 
 /**
  * Spawns around the exit. One recorded after the exit began (made then, or under way: another
@@ -14,17 +18,31 @@ import dev.reap.agent.watchdog.AfterExitWatch;
  */
 final class ExitSpawns {
     private final Registry registry;
-    /** May be null ({@code reap.watchdog=false}). */
-    private final AfterExitWatch afterExit;
+    private final Session session;
+    private final ConfigLoader configs;
+    private final File agentJar;
+    private final boolean watchdog;
+    /** Made when first needed (its class too), then guarded by this; null with {@code reap.watchdog=false}. */
+    private AfterExitWatch afterExit;
     /** Guarded by this: spawns between their tag and their record, whether one came during the exit, its start. */
     private int underWay;
     private boolean duringExit;
     /** -1 until the exit begins; then its clock ticks after boot. */
     private volatile long exitTicks = -1;
 
-    ExitSpawns(Registry registry, AfterExitWatch afterExit) {
+    ExitSpawns(Registry registry, Session session, ConfigLoader configs, File agentJar, boolean watchdog) {
         this.registry = registry;
-        this.afterExit = afterExit;
+        this.session = session;
+        this.configs = configs;
+        this.agentJar = agentJar;
+        this.watchdog = watchdog;
+    }
+
+    private synchronized AfterExitWatch afterExit() {
+        if (afterExit == null && watchdog) {
+            afterExit = new AfterExitWatch(session, configs, agentJar);
+        }
+        return afterExit;
     }
 
     /** The exit hook begins, at {@code ticks} after boot. */
@@ -43,8 +61,9 @@ final class ExitSpawns {
             exiting = exitTicks >= 0;
             duringExit |= exiting;
         }
-        if (exiting && afterExit != null) {
-            afterExit.ensureStarted();
+        AfterExitWatch watch = exiting ? afterExit() : null;
+        if (watch != null) {
+            watch.ensureStarted();
         }
     }
 
@@ -61,8 +80,9 @@ final class ExitSpawns {
             return;
         }
         registry.recordAfterExitBegan(child);
-        if (afterExit != null) {
-            afterExit.spawned(child.process());
+        AfterExitWatch watch = afterExit();
+        if (watch != null) {
+            watch.spawned(child.process());
         }
     }
 
@@ -77,8 +97,9 @@ final class ExitSpawns {
         synchronized (this) {
             needed = duringExit || underWay > 0;
         }
-        if (needed && afterExit != null) {
-            afterExit.ensureStarted();
+        AfterExitWatch watch = needed ? afterExit() : null;
+        if (watch != null) {
+            watch.ensureStarted();
         }
     }
 }

@@ -9,7 +9,6 @@ import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.session.SpawnSite;
-import dev.reap.agent.watchdog.AfterExitWatch;
 import dev.reap.agent.watchdog.Watchdog;
 
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.Map;
  * (and, with {@code reap.scope=test}, inside a JUnit test, {@value Session#SCOPE_TAG} naming the
  * test); the builder's own map is never changed. Once it has started, it records the child in the
  * {@link Registry}, attributes it to the JUnit test running on the spawning thread, and tells the
- * watchdog (after the exit began, the {@link AfterExitWatch}). The agent's own helper processes ({@link OwnSpawns}) get neither.
+ * watchdog (after the exit began, {@link ExitSpawns} places it). The agent's own helper processes ({@link OwnSpawns}) get neither.
  */
 public final class SpawnRecorder {
     private final String chain;
@@ -35,14 +34,15 @@ public final class SpawnRecorder {
     private volatile TestScopes scopes;
     private final ExitSpawns aroundExit;
 
-    /** {@code chain}: the session chain children get ({@link Session#chain()}). */
+    /** {@code chain}: the session chain children get ({@link Session#chain()}); {@code aroundExit} may be null. */
     public SpawnRecorder(String chain, Registry registry, boolean captureSites, boolean tagChildren, Watchdog watchdog,
-                         AfterExitWatch afterExit) {
+                         ExitSpawns aroundExit) {
         this.chain = chain;
         this.tagChildren = tagChildren;
         this.captureSites = captureSites;
         this.watchdog = watchdog;
-        this.aroundExit = new ExitSpawns(registry, afterExit);
+        // null: no after-exit watch (tests of the hook alone)
+        this.aroundExit = aroundExit != null ? aroundExit : new ExitSpawns(registry, null, null, null, false);
     }
 
     /** From now on, every spawn is attributed to the JUnit scope running on its thread. */

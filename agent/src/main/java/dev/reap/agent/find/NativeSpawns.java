@@ -46,19 +46,6 @@ public final class NativeSpawns implements Predicate<Adopted> {
         this.followRecorded = followRecorded;
     }
 
-    /**
-     * True when {@code pid} has a live child that is neither recorded in {@code registry} (may be
-     * null: nothing is) nor one of the agent's own: a cheap look, for an exit that may have nothing to do.
-     */
-    public static boolean anyUnrecordedChild(long pid, Registry registry) {
-        for (long child : ProcFs.childrenOf(pid)) {
-            if ((registry == null || registry.get(child) == null) && !OwnSpawns.isOwn(child)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** One look; returns what it learnt of (and the registry now knows), parents before children. */
     public List<Adopted> look() {
         List<Adopted> fresh = new ArrayList<>();

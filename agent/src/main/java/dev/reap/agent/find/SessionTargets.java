@@ -49,7 +49,7 @@ public final class SessionTargets {
             roots.add(new Root(a.pid(), a.startTicks(), null, null, Origin.adopted(a),
                     a.site() == SpawnSite.NATIVE ? Origin.descendantOfNative(a.pid()) : Origin.descendantOf(a.pid())));
         }
-        return collect(roots, new Spared(spared, spareFromTicks), Session.TAG, session, null, session.startTime(),
+        return collect(roots, spared, spareFromTicks, Session.TAG, session, null, session.startTime(),
                 session.pid(), null);
     }
 
@@ -60,7 +60,7 @@ public final class SessionTargets {
             roots.add(new Root(e.getKey(), e.getValue(), null, null, Origin.recorded(e.getKey()),
                     Origin.descendantOf(e.getKey())));
         }
-        return collect(roots, null, Session.TAG, session, null, session.startTime(), session.pid(), null);
+        return collect(roots, null, 0, Session.TAG, session, null, session.startTime(), session.pid(), null);
     }
 
     /**
@@ -72,8 +72,36 @@ public final class SessionTargets {
         if (!ProcFs.available()) {
             return HandleTargets.of(children, List.of());
         }
-        return collect(rootsOf(children), null, Session.SCOPE_TAG, null, scopeTag, sinceTicks,
+        return collect(rootsOf(children), null, 0, Session.SCOPE_TAG, null, scopeTag, sinceTicks,
                 ProcessHandle.current().pid(), test);
+    }
+
+    /**
+     * What the exit hook leaves to the after-exit watchdog, with their descendants: the children
+     * spawned after the exit began (another shutdown hook's helper must be let do its job) and the
+     * JVM's children started since {@code fromTicks}.
+     */
+    private static Set<Long> spared(ProcessTable table, long self, List<Child> children, long fromTicks) {
+        Set<Long> pids = new HashSet<>();
+        List<ProcStat> roots = new ArrayList<>();
+        for (Child c : children) {
+            ProcStat stat = table.get(c.pid());
+            if (stat != null) {
+                roots.add(stat);
+            }
+        }
+        for (ProcStat stat : table.childrenOf(self)) {
+            if (stat.startTicks() >= fromTicks) {
+                roots.add(stat);
+            }
+        }
+        for (ProcStat root : roots) {
+            pids.add(root.pid());
+            for (ProcStat d : table.descendantsOf(root.pid(), root.startTicks())) {
+                pids.add(d.pid());
+            }
+        }
+        return pids;
     }
 
     /** A recorded process: a child (with the JDK's {@link Process}) or one known by PID and start time. */
@@ -111,14 +139,14 @@ public final class SessionTargets {
      * {@code sinceTicks} whose {@code variable} names {@code session} (a chain holding it) or
      * equals {@code value}, all from one snapshot; {@code test}: the JUnit test those are tagged
      * by, or null. {@code spared} not null: at exit, with the JVM's children that are neither
-     * roots nor spared, and without the spared.
+     * roots nor spared, and without the spared (see {@link #spared}).
      */
-    private static List<Target> collect(List<Root> roots, Spared spared, String variable, Session session,
-                                        String value, long sinceTicks, long self, String test) {
+    private static List<Target> collect(List<Root> roots, List<Child> spared, long spareFromTicks, String variable,
+                                        Session session, String value, long sinceTicks, long self, String test) {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
         List<Root> live = new ArrayList<>();
-        Set<Long> skip = spared == null ? Set.of() : spared.in(table, self);
+        Set<Long> skip = spared == null ? Set.of() : spared(table, self, spared, spareFromTicks);
         if (spared != null) {
             roots = withUnrecordedChildren(roots, table, session, sinceTicks, skip);
         }
@@ -156,12 +184,12 @@ public final class SessionTargets {
                                                      long sinceTicks, Set<Long> spared) {
         long self = session.pid();
         List<Root> all = roots;
-        long jvmStart = Math.max(sinceTicks - 1, ProcFs.jvmStartTicks());
         String jvmName = null;
         for (ProcStat stat : table.childrenOf(self)) {
-            // older than the JVM: started by the shell that exec'd java, not by this JVM
-            if (stat.exited() || stat.startTicks() <= jvmStart || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
-                    || spared.contains(stat.pid())) {
+            if (stat.exited() || stat.startTicks() < sinceTicks || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
+                    || spared.contains(stat.pid())
+                    // no younger than the JVM: started by the shell that exec'd java, not by this JVM
+                    || stat.startTicks() <= ProcFs.jvmStartTicks()) {
                 continue;
             }
             // a ProcessBuilder spawn under way (the JDK's helper, or a fork not yet exec'd): recorded

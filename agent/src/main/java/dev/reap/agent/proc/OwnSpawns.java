@@ -37,6 +37,17 @@ public final class OwnSpawns {
         return SPAWNING.get() != null;
     }
 
+    /** The live children of {@code pid} that are not the agent's own (see {@link ProcFs#childrenOf}). */
+    public static List<Long> othersAmongChildrenOf(long pid) {
+        List<Long> others = new ArrayList<>();
+        for (long child : ProcFs.childrenOf(pid)) {
+            if (!isOwn(child)) {
+                others.add(child);
+            }
+        }
+        return others;
+    }
+
     /** True when {@code pid} is one of the agent's own live processes. */
     public static boolean isOwn(long pid) {
         synchronized (LIVE) {

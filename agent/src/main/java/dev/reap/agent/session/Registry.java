@@ -1,5 +1,7 @@
 package dev.reap.agent.session;
 
+import dev.reap.agent.proc.OwnSpawns;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -147,6 +149,16 @@ public final class Registry {
         synchronized (counts) {
             return recorded;
         }
+    }
+
+    /** True when {@code pid} (this JVM) has a live child that is neither recorded nor one of the agent's own. */
+    public boolean hasUnrecordedChild(long pid) {
+        for (long child : OwnSpawns.othersAmongChildrenOf(pid)) {
+            if (get(child) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The recorded child by PID (alive or not yet pruned), or null. */

@@ -2,7 +2,6 @@ package dev.reap.agent.shutdown;
 
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigLoader;
-import dev.reap.agent.find.NativeSpawns;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.Privileged;
@@ -71,7 +70,7 @@ public final class ExitReap implements Runnable {
         exitBeganTicks = exitTicks;
         try {
             // Only this JVM's spawns carry its tag: a JVM that spawned nothing has nothing to reap.
-            if (registry.recordedCount() == 0 && !NativeSpawns.anyUnrecordedChild(session.pid(), registry)) {
+            if (registry.recordedCount() == 0 && !registry.hasUnrecordedChild(session.pid())) {
                 return;
             }
             List<Target> found = targets();

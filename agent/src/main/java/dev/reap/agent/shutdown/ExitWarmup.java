@@ -22,7 +22,6 @@ public final class ExitWarmup {
         // finding what is left
         "dev.reap.agent.find.SessionTargets",
         "dev.reap.agent.find.SessionTargets$Root",
-        "dev.reap.agent.find.Spared",
         "dev.reap.agent.shutdown.ExitReap$Targets",
         "dev.reap.agent.reap.Origin",
         "dev.reap.agent.reap.Origin$Kind",

@@ -81,9 +81,9 @@ class NativeSpawnsTest {
 
         natives.look();
         assertThat(pids(natives.look())).doesNotContain(own.pid(), recorded.pid());
-        assertThat(NativeSpawns.anyUnrecordedChild(SELF.pid(), registry)).isFalse();
+        assertThat(registry.hasUnrecordedChild(SELF.pid())).isFalse();
         Process unrecorded = children.start("sleep", "600");
-        assertThat(await(Duration.ofSeconds(5), () -> NativeSpawns.anyUnrecordedChild(SELF.pid(), registry))).isTrue();
+        assertThat(await(Duration.ofSeconds(5), () -> registry.hasUnrecordedChild(SELF.pid()))).isTrue();
         unrecorded.destroyForcibly().waitFor();
     }
 
