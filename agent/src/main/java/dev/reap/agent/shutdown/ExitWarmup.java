@@ -23,6 +23,8 @@ public final class ExitWarmup {
         "dev.reap.agent.find.SessionTargets",
         "dev.reap.agent.find.SessionTargets$Root",
         "dev.reap.agent.shutdown.ExitReap$Targets",
+        // the look for native spawns makes one once a child is there; an exit may race it
+        "dev.reap.agent.find.NativeSpawns",
         "dev.reap.agent.reap.Origin",
         "dev.reap.agent.reap.Origin$Kind",
         "dev.reap.agent.proc.ProcessTable",
