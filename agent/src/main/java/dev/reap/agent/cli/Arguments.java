@@ -1,5 +1,11 @@
 package dev.reap.agent.cli;
 
+import dev.reap.agent.config.Config;
+import dev.reap.agent.config.ConfigException;
+import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.config.Durations;
+
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +54,28 @@ final class Arguments {
             }
         }
         return parsed;
+    }
+
+    /**
+     * The agent's configuration as the environment and system properties give it, with
+     * {@code --grace} (when given) as the grace; {@code command} names the command in a mistake's line.
+     */
+    Config config(String command) throws UsageException {
+        Config config;
+        try {
+            config = ConfigLoader.load("", System.getProperties(), System.getenv());
+        } catch (ConfigException e) {
+            throw new UsageException(command + ": " + e.getMessage());
+        }
+        String text = value("--grace");
+        if (text == null) {
+            return config;
+        }
+        Duration grace = Durations.parse(text);
+        if (grace == null) {
+            throw new UsageException(command + ": --grace '" + text + "' is not " + Durations.ACCEPTED);
+        }
+        return config.withGrace(grace);
     }
 
     boolean flag(String name) {

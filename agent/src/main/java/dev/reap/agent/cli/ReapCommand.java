@@ -1,9 +1,6 @@
 package dev.reap.agent.cli;
 
 import dev.reap.agent.config.Config;
-import dev.reap.agent.config.ConfigException;
-import dev.reap.agent.config.ConfigLoader;
-import dev.reap.agent.config.Durations;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
@@ -15,7 +12,6 @@ import dev.reap.agent.report.Json;
 import dev.reap.agent.report.Reaping;
 
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,20 +55,7 @@ final class ReapCommand {
             out.print(help());
             return Main.OK;
         }
-        Config config;
-        try {
-            config = ConfigLoader.load("", System.getProperties(), System.getenv());
-        } catch (ConfigException e) {
-            throw new Arguments.UsageException("reap: " + e.getMessage());
-        }
-        if (args.value("--grace") != null) {
-            Duration grace = Durations.parse(args.value("--grace"));
-            if (grace == null) {
-                throw new Arguments.UsageException("reap: --grace '" + args.value("--grace") + "' is not "
-                        + Durations.ACCEPTED);
-            }
-            config = config.withGrace(grace);
-        }
+        Config config = args.config("reap");
         String text = args.value("--parent");
         long parent = text == null ? -1 : ProcStat.parseLong(text.trim(), 0, text.trim().length());
         if (parent <= 0) {

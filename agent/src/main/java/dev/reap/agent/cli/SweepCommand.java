@@ -1,9 +1,6 @@
 package dev.reap.agent.cli;
 
 import dev.reap.agent.config.Config;
-import dev.reap.agent.config.ConfigException;
-import dev.reap.agent.config.ConfigLoader;
-import dev.reap.agent.config.Durations;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
@@ -18,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,20 +57,7 @@ final class SweepCommand {
             out.print(help());
             return Main.OK;
         }
-        Config config;
-        try {
-            config = ConfigLoader.load("", System.getProperties(), System.getenv());
-        } catch (ConfigException e) {
-            throw new Arguments.UsageException("sweep: " + e.getMessage());
-        }
-        if (args.value("--grace") != null) {
-            Duration grace = Durations.parse(args.value("--grace"));
-            if (grace == null) {
-                throw new Arguments.UsageException("sweep: --grace '" + args.value("--grace") + "' is not "
-                        + Durations.ACCEPTED);
-            }
-            config = config.withGrace(grace);
-        }
+        Config config = args.config("sweep");
         String session = args.value("--session");
         if (session != null && Session.parse(session) == null) {
             throw new Arguments.UsageException("sweep: --session '" + session
