@@ -24,8 +24,15 @@ final class ExitSpawns {
     private final boolean watchdog;
     /** Made when first needed (its class too), then guarded by this; null with {@code reap.watchdog=false}. */
     private AfterExitWatch afterExit;
-    /** Guarded by this: spawns between their tag and their record, whether one came during the exit, its start. */
+    /**
+     * A start that failed throws before the agent hears of it, so {@code underWay} can only grow
+     * by those: only a spawn tagged within this long is taken for one still under way.
+     */
+    private static final long UNDER_WAY_NANOS = 1_000_000_000L;
+
+    /** Guarded by this: spawns between their tag and their record, the last tag, whether one came during the exit, its start. */
     private int underWay;
+    private long lastTagNanos;
     private boolean duringExit;
     /** -1 until the exit begins; then its clock ticks after boot. */
     private volatile long exitTicks = -1;
@@ -48,9 +55,14 @@ final class ExitSpawns {
     /** The exit hook begins, at {@code ticks} after boot. */
     void exitBegun(long ticks) {
         synchronized (this) {
-            duringExit = underWay > 0;
+            duringExit = underWayNow();
             exitTicks = ticks;
         }
+    }
+
+    /** Guarded by this. */
+    private boolean underWayNow() {
+        return underWay > 0 && System.nanoTime() - lastTagNanos < UNDER_WAY_NANOS;
     }
 
     /** Before a spawn's child starts. */
@@ -58,6 +70,7 @@ final class ExitSpawns {
         boolean exiting;
         synchronized (this) {
             underWay++;
+            lastTagNanos = System.nanoTime();
             exiting = exitTicks >= 0;
             duringExit |= exiting;
         }
@@ -95,7 +108,7 @@ final class ExitSpawns {
     void exitReaped() {
         boolean needed;
         synchronized (this) {
-            needed = duringExit || underWay > 0;
+            needed = duringExit || underWayNow();
         }
         AfterExitWatch watch = needed ? afterExit() : null;
         if (watch != null) {
