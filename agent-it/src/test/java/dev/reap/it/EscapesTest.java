@@ -51,6 +51,14 @@ class EscapesTest extends HostTest {
 
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource(Jdk.EVERY)
+    void anotherShutdownHooksHelpersDoTheirJobWhileTheExitReaps(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("grace=1s").start(EscapeHost.class, "hook-helpers");
+        exitsLeavingNothing(host);
+        assertThat(host.stderr()).doesNotContain("helper signalled").doesNotContain("helper failed");
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
     void aJvmWhoseFirstSpawnIsAShutdownHooksIsReaped(int major) throws Exception {
         exitsLeavingNothing(host(Jdk.require(major)).agent().start(EscapeHost.class, "first-in-hook"));
     }

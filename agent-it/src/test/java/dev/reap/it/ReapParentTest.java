@@ -80,6 +80,20 @@ class ReapParentTest extends HostTest {
     }
 
     @Test
+    void theRestOfTheCommandsPipelineIsNotSignalled() throws Exception {
+        // `reap --parent $$ | cat` from a script: cat reads the command's output, it is not a leftover
+        ProcessBuilder b = new ProcessBuilder("sh", "-c", "sleep 600 & \"$0\" -jar \"$1\" reap --parent $$ | cat; wait",
+                dev.reap.it.support.Jdk.current().java(), dev.reap.it.support.Host.AGENT_JAR.toString());
+        b.environment().put(MARK, mark);
+        Process tool = b.start();
+        started.add(tool);
+
+        String out = new String(tool.getInputStream().readAllBytes());
+        assertThat(tool.waitFor()).isZero();
+        assertThat(out).as("cat lived to pass the report on").contains("reaped 1 process under").contains("sleep 600");
+    }
+
+    @Test
     void badInputIsOneLineAndSignalsNothing() throws Exception {
         Process tool = tool("");
         List<Long> children = childrenOf(tool);

@@ -129,6 +129,16 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
      * between leaves the rest to it); a JVM that never spawned and has no child has nothing to do.
      */
     private void exit() {
+        try {
+            Privileged.always(new ReapAtExit());
+        } catch (Throwable t) {
+            // never into the host: a SecurityManager installed since start-up that denies the agent, say
+            Loggers.get(AgentRuntime.class).warn("reaping at exit failed: " + t
+                    + (t instanceof SecurityException ? "; " + Privileged.GRANT : ""));
+        }
+    }
+
+    private void reapAtExit() {
         synchronized (this) {
             exitBegun = true;
             exitTicks = ProcFs.nextTick();
@@ -246,6 +256,14 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         @Override
         public void run() {
             exit();
+        }
+    }
+
+    private final class ReapAtExit implements PrivilegedAction<Void> {
+        @Override
+        public Void run() {
+            reapAtExit();
+            return null;
         }
     }
 

@@ -29,6 +29,8 @@ final class ExitSpawns {
      * by those: only a spawn tagged within this long is taken for one still under way.
      */
     private static final long UNDER_WAY_NANOS = 1_000_000_000L;
+    /** Never registered: removing it throws once the JVM's shutdown has begun (the JDK says so no other way). */
+    private static final Thread NEVER_A_HOOK = new Thread("reap-agent-probe");
 
     /** Guarded by this: spawns between their tag and their record, the last tag, whether one came during the exit, its start. */
     private int underWay;
@@ -65,13 +67,27 @@ final class ExitSpawns {
         return underWay > 0 && System.nanoTime() - lastTagNanos < UNDER_WAY_NANOS;
     }
 
+    /**
+     * True once the JVM's shutdown has begun: every shutdown hook starts at once, and another
+     * hook's spawn may come before this agent's hook has said the exit began.
+     */
+    private static boolean shuttingDown() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(NEVER_A_HOOK);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
     /** Before a spawn's child starts. */
     void starting() {
         boolean exiting;
+        boolean shutdown = exitTicks < 0 && shuttingDown();
         synchronized (this) {
             underWay++;
             lastTagNanos = System.nanoTime();
-            exiting = exitTicks >= 0;
+            exiting = exitTicks >= 0 || shutdown;
             duringExit |= exiting;
         }
         AfterExitWatch watch = exiting ? afterExit() : null;
@@ -83,9 +99,10 @@ final class ExitSpawns {
     /** A child started: recorded as the exit hook's or, after the exit began, the after-exit watch's. */
     void record(Child child) {
         boolean exiting;
+        boolean shutdown = exitTicks < 0 && shuttingDown();
         synchronized (this) {
             underWay = Math.max(0, underWay - 1);
-            exiting = exitTicks >= 0;
+            exiting = exitTicks >= 0 || shutdown;
             duringExit |= exiting;
         }
         if (!exiting) {
@@ -101,7 +118,7 @@ final class ExitSpawns {
 
     /** True once the exit began: the watchdog is not told of new children then. */
     boolean exiting() {
-        return exitTicks >= 0;
+        return exitTicks >= 0 || shuttingDown();
     }
 
     /** At the hook's end: one spawn came or was under way during the exit, so the after-exit watch must run. */

@@ -18,6 +18,8 @@ import java.nio.file.Paths;
  *   <li>{@code threads <n>}: n threads spawn {@code sleep 600} without pause (40 each); {@code System.exit(0)}
  *       once 100 are up</li>
  *   <li>{@code hook}: a child, and a shutdown hook that spawns a plain and a {@code setsid} one 200 ms into the exit</li>
+ *   <li>{@code hook-helpers}: a child that handles INT and TERM, and a shutdown hook that runs 30 short
+ *       helpers in turn, printing {@code helper signalled} for one that was</li>
  *   <li>{@code first-in-hook}: the JVM's first spawns are a shutdown hook's (a plain and a {@code setsid} one)</li>
  *   <li>{@code forker <dir>}: a child that handles INT and TERM and forks a {@code sleep} every 10 ms, 200 in all,
  *       writing each one's PID to {@code dir/forked}</li>
@@ -67,6 +69,24 @@ public final class EscapeHost {
                         spawnPlainAndDaemon();
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
+                    }
+                }));
+                break;
+            case "hook-helpers":
+                // a child that takes the whole grace, and a hook whose short helpers must do their job meanwhile
+                new ProcessBuilder("sh", "-c", "trap : INT TERM; while :; do sleep 0.05; done").start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 30; i++) {
+                            Process helper = new ProcessBuilder("sh", "-c",
+                                    "trap 'exit 7' INT TERM; sleep 0.05; echo ok").start();
+                            String out = new String(helper.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                            if (helper.waitFor() != 0 || !out.equals("ok")) {
+                                System.err.println("helper signalled: exit " + helper.exitValue());
+                            }
+                        }
+                    } catch (Exception e) {
+                        System.err.println("helper failed: " + e);
                     }
                 }));
                 break;

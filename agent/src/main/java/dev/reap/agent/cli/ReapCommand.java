@@ -11,7 +11,10 @@ import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Json;
 import dev.reap.agent.report.Reaping;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,7 +27,8 @@ import java.util.function.Supplier;
 /**
  * {@code reap --parent PID}: ends the descendants of a live process (not the process itself), with
  * the agent's ladder, for a CI step whose tool hangs or a developer's shell. Only processes of this
- * user are signalled, never this command's own JVM nor the processes between it and PID. Exit
+ * user are signalled, never this command's own JVM, the processes between it and PID, nor one
+ * reading what it writes (the rest of its pipeline). Exit
  * status: 0 nothing found or all ended politely, 1 SIGKILL was needed, something survived, or
  * (with {@code --dry-run}) something was found; 2 usage.
  */
@@ -98,12 +102,30 @@ final class ReapCommand {
         private final Set<Long> spared = new HashSet<>();
         private final long[] mine = ProcFs.ownUserIds();
         private final long self = ProcFs.selfPid();
+        /** The pipes this command writes to: a process reading one (`| tee`, `| jq`) is the command's partner. */
+        private final Set<String> ourPipes = new HashSet<>();
 
         Descendants(ProcStat root) {
             this.root = root;
             for (ProcStat p = ProcFs.self(); p != null && p.pid() != root.pid() && p.pid() > 1;
                  p = ProcFs.stat(p.parentPid())) {
                 spared.add(p.pid());
+            }
+            for (String fd : new String[] {"1", "2"}) {
+                String pipe = pipe(self, fd);
+                if (pipe != null) {
+                    ourPipes.add(pipe);
+                }
+            }
+        }
+
+        /** The pipe {@code pid}'s descriptor {@code fd} is, or null. */
+        private static String pipe(long pid, String fd) {
+            try {
+                String link = Files.readSymbolicLink(Paths.get("/proc/" + pid + "/fd/" + fd)).toString();
+                return link.startsWith("pipe:") ? link : null;
+            } catch (IOException | RuntimeException e) {
+                return null;
             }
         }
 
@@ -115,6 +137,7 @@ final class ReapCommand {
             for (ProcStat d : table.descendantsOf(root.pid(), root.startTicks())) {
                 // this JVM's own children are its kill helpers
                 if (!d.exited() && !spared.contains(d.pid()) && d.parentPid() != self
+                        && !ourPipes.contains(String.valueOf(pipe(d.pid(), "0")))
                         && ProcFs.sameUser(mine, ProcFs.userIds(d.pid()))) {
                     found.add(Target.proc(d.pid(), d.startTicks(), ProcFs.commandLine(d.pid()), origin));
                 }

@@ -146,7 +146,7 @@ public final class SessionTargets {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
         List<Root> live = new ArrayList<>();
-        Set<Long> skip = spared == null ? Set.of() : spared(table, self, spared, spareFromTicks);
+        Set<Long> skip = spared == null ? new HashSet<>() : spared(table, self, spared, spareFromTicks);
         if (spared != null) {
             roots = withUnrecordedChildren(roots, table, session, sinceTicks, skip);
         }
@@ -168,6 +168,15 @@ public final class SessionTargets {
             for (ProcStat d : table.descendantsOf(root.pid, stat.startTicks())) {
                 found.putIfAbsent(d.pid(), Target.proc(d.pid(), d.startTicks(), ProcFs.commandLine(d.pid()),
                         root.descendants));
+            }
+        }
+        // a tagged child of the JVM that is not a root is a spawn under way (another shutdown hook's,
+        // racing the exit): its tag is no reason to signal it, nor what descends from it
+        for (ProcStat child : table.childrenOf(self)) {
+            if (!found.containsKey(child.pid()) && skip.add(child.pid())) {
+                for (ProcStat d : table.descendantsOf(child.pid(), child.startTicks())) {
+                    skip.add(d.pid());
+                }
             }
         }
         addTagged(table, variable, session, value, sinceTicks, self, test, found, skip);

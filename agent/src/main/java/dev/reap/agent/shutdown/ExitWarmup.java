@@ -20,6 +20,7 @@ public final class ExitWarmup {
     /** The agent's classes the exit hook loads, by name: some are package-private elsewhere. */
     static final String[] CLASSES = {
         // finding what is left
+        "dev.reap.agent.AgentRuntime$ReapAtExit",
         "dev.reap.agent.find.SessionTargets",
         "dev.reap.agent.find.SessionTargets$Root",
         "dev.reap.agent.shutdown.ExitReap$Targets",

@@ -49,21 +49,17 @@ class SessionTargetsTest {
     /** Started as the agent's own spawns: a hook another test installed in this JVM must not re-tag them. */
     @Test
     void aProcessTaggedWithTheSessionIsFoundWithoutBeingRecorded() throws Exception {
-        try (Children children = new Children()) {
-            ProcessBuilder tagged = new ProcessBuilder("sleep", "600");
-            tagged.environment().put(Session.TAG, "1-1" + Session.SEPARATOR + SELF.id());
-            Process p = OwnSpawns.start(tagged);
-            children.started().add(p);
-            ProcessBuilder other = new ProcessBuilder("sleep", "600");
-            other.environment().put(Session.TAG, SELF.id() + "0");
-            Process stranger = OwnSpawns.start(other);
-            children.started().add(stranger);
-            Children.await(Duration.ofSeconds(5), () -> "sleep 600".equals(ProcFs.commandLine(p.pid()))
-                    && "sleep 600".equals(ProcFs.commandLine(stranger.pid())));
-
+        // orphans, as a daemon is once its parent is gone: a tagged child of the JVM itself that is
+        // not recorded is a spawn under way, never signalled for its tag
+        long daemon = orphanTagged("1-1" + Session.SEPARATOR + SELF.id());
+        long stranger = orphanTagged(SELF.id() + "0");
+        try {
             List<Long> found = pids(SessionTargets.afterHostDeath(SELF, Map.of()));
 
-            assertThat(found).contains(p.pid()).doesNotContain(stranger.pid());
+            assertThat(found).contains(daemon).doesNotContain(stranger);
+        } finally {
+            ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(stranger).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -103,6 +99,18 @@ class SessionTargetsTest {
             assertThat(found.origin().describe()).isEqualTo("started by pid " + parent.pid() + " before attach");
             assertThat(found.origin().spawnedAtMillis()).as("its own start, as adopted").isEqualTo(2);
         }
+    }
+
+    /** A {@code sleep 600} with {@code tag}, whose parent has exited. */
+    private static long orphanTagged(String tag) throws Exception {
+        ProcessBuilder b = new ProcessBuilder("sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $!");
+        b.environment().put(Session.TAG, tag);
+        Process shell = OwnSpawns.start(b);
+        long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(shell.getInputStream()))
+                .readLine().trim());
+        shell.waitFor();
+        Children.await(Duration.ofSeconds(5), () -> "sleep 600".equals(ProcFs.commandLine(pid)));
+        return pid;
     }
 
     private static long awaitOnlyChild(long parent) throws InterruptedException {
