@@ -133,8 +133,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             Privileged.always(new ReapAtExit());
         } catch (Throwable t) {
             // never into the host: a SecurityManager installed since start-up that denies the agent, say
-            Loggers.get(AgentRuntime.class).warn("reaping at exit failed: " + t
-                    + (t instanceof SecurityException ? "; " + Privileged.GRANT : ""));
+            Loggers.get(AgentRuntime.class).warn(t instanceof SecurityException
+                    ? "reaping at exit failed: " + t + "; " + Privileged.GRANT : "reaping at exit failed",
+                    t instanceof SecurityException ? null : t);
         }
     }
 

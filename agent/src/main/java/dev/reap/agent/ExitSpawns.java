@@ -57,8 +57,11 @@ final class ExitSpawns {
     /** The exit hook begins, at {@code ticks} after boot. */
     void exitBegun(long ticks) {
         synchronized (this) {
-            duringExit = underWayNow();
-            exitTicks = ticks;
+            // once: set-up during the exit says it first, and a spawn may have come in between
+            if (exitTicks < 0) {
+                duringExit |= underWayNow();
+                exitTicks = ticks;
+            }
         }
     }
 
@@ -96,8 +99,11 @@ final class ExitSpawns {
         }
     }
 
-    /** A child started: recorded as the exit hook's or, after the exit began, the after-exit watch's. */
-    void record(Child child) {
+    /**
+     * A child started: recorded as the exit hook's or, after the exit began, the after-exit
+     * watch's; true in that second case (the watchdog is not told of it then).
+     */
+    boolean record(Child child) {
         boolean exiting;
         boolean shutdown = exitTicks < 0 && shuttingDown();
         synchronized (this) {
@@ -107,18 +113,14 @@ final class ExitSpawns {
         }
         if (!exiting) {
             registry.record(child);
-            return;
+            return false;
         }
         registry.recordAfterExitBegan(child);
         AfterExitWatch watch = afterExit();
         if (watch != null) {
             watch.spawned(child.process());
         }
-    }
-
-    /** True once the exit began: the watchdog is not told of new children then. */
-    boolean exiting() {
-        return exitTicks >= 0 || shuttingDown();
+        return true;
     }
 
     /** At the hook's end: one spawn came or was under way during the exit, so the after-exit watch must run. */

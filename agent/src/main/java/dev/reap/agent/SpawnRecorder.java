@@ -92,8 +92,7 @@ public final class SpawnRecorder {
         TestScopes tests = scopes;
         TestScope scope = tests == null ? null : tests.current();
         Child child = new Child(process, command, System.currentTimeMillis(), site, scope == null ? null : scope.name());
-        aroundExit.record(child);
-        if (watchdog != null && !aroundExit.exiting()) {
+        if (!aroundExit.record(child) && watchdog != null) {
             watchdog.spawned(process);
         }
         if (scope != null) {

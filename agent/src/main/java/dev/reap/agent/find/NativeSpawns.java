@@ -35,8 +35,6 @@ public final class NativeSpawns implements Predicate<Adopted> {
     private final Registry registry;
     /** With {@code reap.tag=false}: the recorded children's descendants are followed too, the tag cannot find them. */
     private final boolean followRecorded;
-    /** When the JVM started: an older child of its process was started before it, by a shell that exec'd java. */
-    private final long jvmStart = ProcFs.jvmStartTicks();
     /** Unrecorded children seen by the last look, PID to start time. */
     private Map<Long, Long> seenOnce = new HashMap<>();
 
@@ -46,21 +44,35 @@ public final class NativeSpawns implements Predicate<Adopted> {
         this.followRecorded = followRecorded;
     }
 
+    /**
+     * True when {@code stat}, a live child of the JVM neither recorded nor one of the agent's own,
+     * is a native spawn: younger than the JVM (not left by the shell that exec'd java) and not a
+     * {@code ProcessBuilder} spawn under way (the JDK's {@code jspawnhelper}, a fork not yet
+     * exec'd, a child with the session's tag not yet recorded), whose {@code start()} would fail
+     * if it were signalled. At exit and in the look alike.
+     */
+    static boolean isNativeSpawn(ProcStat stat, Session session) {
+        if (stat.exited() || stat.startTicks() <= ProcFs.jvmStartTicks()) {
+            return false;
+        }
+        String name = ProcFs.name(stat.pid());
+        return !"jspawnhelper".equals(name) && !String.valueOf(ProcFs.name(session.pid())).equals(name)
+                && !session.tags(ProcEnviron.settledVariable(stat.pid(), Session.TAG));
+    }
+
     /** One look; returns what it learnt of (and the registry now knows), parents before children. */
     public List<Adopted> look() {
         List<Adopted> fresh = new ArrayList<>();
         Map<Long, Long> seen = new HashMap<>();
         for (long pid : ProcFs.childrenOf(session.pid())) {
             ProcStat stat = registry.get(pid) != null || OwnSpawns.isOwn(pid) ? null : ProcFs.stat(pid);
-            if (stat == null || stat.exited() || stat.startTicks() <= jvmStart) {
+            if (stat == null || stat.exited()) {
                 continue;
             }
             seen.put(pid, stat.startTicks());
             // seen by two looks: a ProcessBuilder spawn is recorded the moment it has started
-            // (and carries the tag once it runs its command), so it cannot be taken for a native one
             Long before = seenOnce.get(pid);
-            if (before != null && before == stat.startTicks() && !"jspawnhelper".equals(ProcFs.name(pid))
-                    && !session.tags(ProcEnviron.settledVariable(pid, Session.TAG))) {
+            if (before != null && before == stat.startTicks() && isNativeSpawn(stat, session)) {
                 know(stat, true, SpawnSite.NATIVE, fresh);
             }
         }

@@ -184,29 +184,16 @@ public final class SessionTargets {
     }
 
     /**
-     * The JVM's own children that are not among the roots, nor the agent's own helpers, nor
-     * older than the JVM, nor {@code ProcessBuilder} spawns under way (the JDK's helper, a fork
-     * not yet exec'd, a child with the session's tag not yet recorded): spawned without
+     * The JVM's own children that are not among the roots, nor spared, nor the agent's own
+     * helpers, and are native spawns ({@link NativeSpawns#isNativeSpawn}): started without
      * {@code ProcessBuilder} (JNA, the FFM API, JNI). Ours: the kernel says this JVM is their parent.
      */
     private static List<Root> withUnrecordedChildren(List<Root> roots, ProcessTable table, Session session,
                                                      long sinceTicks, Set<Long> spared) {
-        long self = session.pid();
         List<Root> all = roots;
-        String jvmName = null;
-        for (ProcStat stat : table.childrenOf(self)) {
-            if (stat.exited() || stat.startTicks() < sinceTicks || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
-                    || spared.contains(stat.pid())
-                    // no younger than the JVM: started by the shell that exec'd java, not by this JVM
-                    || stat.startTicks() <= ProcFs.jvmStartTicks()) {
-                continue;
-            }
-            // a ProcessBuilder spawn under way (the JDK's helper, or a fork not yet exec'd): recorded
-            // in a moment, as the exit's if it is; signalled now, the host's start() would fail
-            String name = ProcFs.name(stat.pid());
-            jvmName = jvmName != null ? jvmName : String.valueOf(ProcFs.name(self));
-            if ("jspawnhelper".equals(name) || jvmName.equals(name)
-                    || session.tags(ProcEnviron.settledVariable(stat.pid(), Session.TAG))) {
+        for (ProcStat stat : table.childrenOf(session.pid())) {
+            if (stat.startTicks() < sinceTicks || OwnSpawns.isOwn(stat.pid()) || isRoot(roots, stat)
+                    || spared.contains(stat.pid()) || !NativeSpawns.isNativeSpawn(stat, session)) {
                 continue;
             }
             all = all == roots ? new ArrayList<>(roots) : all;

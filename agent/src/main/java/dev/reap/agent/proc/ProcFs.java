@@ -205,13 +205,29 @@ public final class ProcFs {
 
     /** Seconds since boot ({@code /proc/uptime}), or -1. */
     public static double uptimeSeconds() {
+        long ticks = uptimeTicks();
+        return ticks < 0 ? -1 : ticks / (double) TICKS_PER_SECOND;
+    }
+
+    /**
+     * Clock ticks since boot, from {@code /proc/uptime}'s "12345.67 ..." read by hand
+     * ({@code Double.parseDouble} loads nine classes on the exit path); -1 when unknown.
+     */
+    private static long uptimeTicks() {
         byte[] bytes = read("/proc/uptime", 64);
-        String text = bytes == null ? "" : latin1(bytes).trim();
-        try {
-            return Double.parseDouble(text.indexOf(' ') < 0 ? text : text.substring(0, text.indexOf(' ')));
-        } catch (NumberFormatException e) {
-            return -1;
+        long ticks = 0;
+        int decimals = -1;
+        for (int i = 0; bytes != null && i < bytes.length && bytes[i] != ' ' && decimals < 2; i++) {
+            if (bytes[i] == '.') {
+                decimals = 0;
+            } else if (bytes[i] >= '0' && bytes[i] <= '9') {
+                ticks = ticks * 10 + (bytes[i] - '0');
+                decimals = decimals < 0 ? -1 : decimals + 1;
+            } else {
+                return -1;
+            }
         }
+        return bytes == null || decimals != 2 ? -1 : ticks;
     }
 
     /**
@@ -252,21 +268,8 @@ public final class ProcFs {
      * this start time, one started before has less. {@code Long.MAX_VALUE} when unknown.
      */
     public static long nextTick() {
-        // /proc/uptime's "12345.67 ..." read by hand: Double.parseDouble loads nine classes on the exit path
-        byte[] bytes = read("/proc/uptime", 64);
-        long ticks = 0;
-        int decimals = -1;
-        for (int i = 0; bytes != null && i < bytes.length && bytes[i] != ' ' && decimals < 2; i++) {
-            if (bytes[i] == '.') {
-                decimals = 0;
-            } else if (bytes[i] >= '0' && bytes[i] <= '9') {
-                ticks = ticks * 10 + (bytes[i] - '0');
-                decimals = decimals < 0 ? -1 : decimals + 1;
-            } else {
-                return Long.MAX_VALUE;
-            }
-        }
-        return bytes == null || decimals != 2 ? Long.MAX_VALUE : ticks + 1;
+        long ticks = uptimeTicks();
+        return ticks < 0 ? Long.MAX_VALUE : ticks + 1;
     }
 
     /** When a process that started {@code startTicks} after boot started, in epoch millis; -1 when unknown. */

@@ -3,8 +3,6 @@ package dev.reap.agent.shutdown;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.find.SessionTargets;
-import dev.reap.agent.log.Loggers;
-import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.SignalShell;
@@ -59,7 +57,8 @@ public final class ExitReap implements Runnable {
 
     /**
      * Reaps; {@code earlier}: what the session's tests reaped as they ended, for the report;
-     * {@code exitTicks}: when the exit began ({@link ProcFs#nextTick()}). Never throws.
+     * {@code exitTicks}: when the exit began ({@link ProcFs#nextTick()}). What it throws, its
+     * caller reports.
      */
     public void reap(List<Outcome> earlier, long exitTicks) {
         SignalShell sigint;
@@ -81,10 +80,6 @@ public final class ExitReap implements Runnable {
             Reaping reaping = Reaping.atExit(config, session, found).alsoReporting(earlier).lookingAgainWith(new Targets());
             warmSummaryWhileWaiting(reaping.targets());
             reaping.reap(sigint);
-        } catch (Throwable t) {
-            Loggers.get(ExitReap.class).warn(t instanceof SecurityException
-                    ? "reaping at exit failed: " + t + "; " + Privileged.GRANT : "reaping at exit failed",
-                    t instanceof SecurityException ? null : t);
         } finally {
             if (sigint != null) {
                 sigint.close();
