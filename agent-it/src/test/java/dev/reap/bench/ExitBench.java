@@ -61,16 +61,20 @@ public final class ExitBench {
         List<Long> bareSpawns = new ArrayList<>();
         List<Long> agentSpawns = new ArrayList<>();
         List<Long> agentNoStacks = new ArrayList<>();
+        List<Long> agentNoCgroup = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             bareSpawns.add(spawnLoop(home, classes, null, spawns));
             agentSpawns.add(spawnLoop(home, classes, "-javaagent:" + jar, spawns));
-            agentNoStacks.add(spawnLoop(home, classes, "-javaagent:" + jar + "=stacks=false", spawns));
+            agentNoCgroup.add(spawnLoop(home, classes, "-javaagent:" + jar + "=cgroup=off", spawns));
+            agentNoStacks.add(spawnLoop(home, classes, "-javaagent:" + jar + "=stacks=false,cgroup=off", spawns));
         }
         double bare = Harness.median(bareSpawns) / 1e6;
         double agent = Harness.median(agentSpawns) / 1e6;
+        double noCgroup = Harness.median(agentNoCgroup) / 1e6;
         double noStacks = Harness.median(agentNoStacks) / 1e6;
-        System.out.printf("  %d spawns of true: bare %.1f ms, agent %.1f ms (%.3fx), agent stacks=false %.1f ms (%.3fx)%n",
-                spawns, bare, agent, agent / bare, noStacks, noStacks / bare);
+        System.out.printf("  %d spawns of true: bare %.1f ms, agent (cgroup=auto) %.1f ms (%.3fx), cgroup=off %.1f ms (%.3fx),"
+                + " stacks=false,cgroup=off %.1f ms (%.3fx)%n", spawns, bare, agent, agent / bare, noCgroup, noCgroup / bare,
+                noStacks, noStacks / bare);
 
     }
 

@@ -37,7 +37,7 @@ class CliTest extends HostTest {
         Cli r = cli("reap-everything");
         assertThat(r.status).isEqualTo(2);
         assertThat(r.out).isEmpty();
-        assertThat(r.err).isEqualTo("reap-agent: unknown command 'reap-everything'; accepted: attach, list, sweep, reap, ps, report, demo, --help, --version\n");
+        assertThat(r.err).isEqualTo("reap-agent: unknown command 'reap-everything'; accepted: attach, list, sweep, reap, run, ps, report, demo, --help, --version\n");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.Origin;
 import dev.reap.agent.scope.TestScopes;
 import dev.reap.agent.session.Adopted;
@@ -50,6 +51,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     private SpawnRecorder recorder;
     private TestScopes scopes;
     private NativeSpawns natives;
+    /** Null: no session cgroup ({@code reap.cgroup=off}, or none could be made). */
+    private SessionCgroup cgroup;
+    private Instrumentation instrumentation;
     /** Guarded by this: the exit hook has begun, and when ({@link ProcFs#nextTick()}). */
     private boolean exitBegun;
     private long exitTicks;
@@ -60,8 +64,19 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         this.agentJar = agentJar;
     }
 
+    /**
+     * For the {@code run} command: a session for this JVM whose spawns call {@link #apply} and
+     * {@link #accept} themselves (no {@code ProcessBuilder} hook), reaped at its exit.
+     */
+    public static AgentRuntime forCommand(Config config, ConfigLoader configs, File agentJar) {
+        AgentRuntime runtime = new AgentRuntime(config, configs, agentJar);
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime.new Exit(), "reap-agent-exit"));
+        return runtime;
+    }
+
     /** Hooks {@code ProcessBuilder} to this runtime, and the JVM's exit. */
     void hook(Instrumentation instrumentation) {
+        this.instrumentation = instrumentation;
         hook = SpawnHook.install(instrumentation, this, this, RewriteCache.forAgentJar(agentJar));
         // made right here, with the agent's permissions: only the JVM's and the agent's code is on the stack
         Runtime.getRuntime().addShutdownHook(new Thread(new Exit(), "reap-agent-exit"));
@@ -110,7 +125,8 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         }
         session = Session.current(System.getenv());
         registry = new Registry();
-        exitReap = new ExitReap(registry, session, configs);
+        cgroup = enterCgroup();
+        exitReap = new ExitReap(registry, session, configs, cgroup);
         watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
         recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog,
                 new ExitSpawns(registry, session, configs, agentJar, config.watchdog()));
@@ -122,6 +138,33 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         if (Log.debugEnabled()) {
             debug("session " + session.id() + " started (" + config + ")");
         }
+    }
+
+    /**
+     * The session's cgroup, with the JVM in it: from now on every process it spawns is born
+     * there. With {@code reap.cgroup=on} a failure is a warning (start-up checked that one can be made).
+     */
+    private SessionCgroup enterCgroup() {
+        if (config.cgroup() == Config.Cgroup.OFF || !ProcFs.available()) {
+            return null;
+        }
+        SessionCgroup made = SessionCgroup.create(session.id());
+        if (made != null) {
+            JdkContainerMetrics.pin(instrumentation);
+            if (made.enter()) {
+                debug("the session's processes are kept in the cgroup " + made);
+                return made;
+            }
+            made.remove();
+        }
+        String why = "cannot make the session's cgroup" + (made == null ? "" : " " + made) + " and move the JVM in: "
+                + SessionCgroup.unavailable();
+        if (config.cgroup() == Config.Cgroup.ON) {
+            Loggers.get(AgentRuntime.class).warn(why);
+        } else {
+            debug(why);
+        }
+        return null;
     }
 
     /**
@@ -152,6 +195,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         if (watchdog != null) {
             watchdog.hostExiting();
         }
+        Thread leaving = leaveCgroup();
         try {
             TestScopes tests;
             synchronized (this) {
@@ -160,9 +204,53 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             exitReap.reap(tests == null ? List.of() : tests.reaped(), exitTicks);
         } finally {
             recorder.aroundExit().exitReaped();
+            removeCgroup(leaving);
             if (watchdog != null) {
                 watchdog.release();
             }
+        }
+    }
+
+    /**
+     * The JVM leaves its session's cgroup while the reap runs (the kernel takes milliseconds to
+     * move a process): what it spawns from then on is another shutdown hook's, and the cgroup can
+     * be removed once empty.
+     */
+    private Thread leaveCgroup() {
+        if (cgroup == null) {
+            return null;
+        }
+        Thread leaving = new Thread(new LeaveCgroup(cgroup), "reap-agent-cgroup");
+        leaving.setDaemon(true);
+        leaving.start();
+        return leaving;
+    }
+
+    private void removeCgroup(Thread leaving) {
+        if (leaving == null) {
+            return;
+        }
+        try {
+            leaving.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // not empty: a spawn made while the JVM was leaving, which the after-exit watch removes
+        if (!cgroup.remove()) {
+            debug("the session's cgroup " + cgroup + " is not empty yet; the after-exit watch removes it");
+        }
+    }
+
+    private static final class LeaveCgroup implements Runnable {
+        private final SessionCgroup cgroup;
+
+        LeaveCgroup(SessionCgroup cgroup) {
+            this.cgroup = cgroup;
+        }
+
+        @Override
+        public void run() {
+            cgroup.leave();
         }
     }
 
@@ -190,6 +278,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             }
         }
         known(looker.look());
+        if (cgroup != null && watchdog != null) {
+            watchdog.inCgroup(looker.newIn(cgroup));
+        }
         return true;
     }
 

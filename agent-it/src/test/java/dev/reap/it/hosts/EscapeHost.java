@@ -116,6 +116,16 @@ public final class EscapeHost {
                 // the grandchild is orphaned before the exit: without a tag, only the look knows it
                 shell.destroyForcibly().waitFor();
                 return;
+            case "env-cleared":
+                // a daemon that drops the tag (env -i) and leaves the tree (setsid, its parent exits at once)
+                Path daemon = Paths.get(args[1], "daemon");
+                new ProcessBuilder("sh", "-c", "env -i setsid sh -c 'sleep 600 & echo $! > " + daemon + ".tmp && mv "
+                        + daemon + ".tmp " + daemon + "' &").start().waitFor();
+                while (!Files.exists(daemon)) {
+                    Thread.sleep(5);
+                }
+                System.out.println("daemon " + Files.readAllLines(daemon).get(0).trim());
+                break;
             default:
                 throw new IllegalArgumentException(args[0]);
         }

@@ -41,6 +41,8 @@ public final class Main {
                 return new SweepCommand(out, err).run(rest);
             case "reap":
                 return new ReapCommand(out, err).run(rest);
+            case "run":
+                return new RunCommand(out, err).run(rest);
             case "ps":
                 return new PsCommand(out, err).run(rest);
             case "attach":
@@ -50,7 +52,7 @@ public final class Main {
             case "list":
                 return new AttachCommand(out, err).run(new String[] {"--list"});
             default:
-                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: attach, list, sweep, reap, ps, report, demo, --help, --version");
+                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: attach, list, sweep, reap, run, ps, report, demo, --help, --version");
                 return USAGE;
         }
     }
@@ -66,7 +68,7 @@ public final class Main {
                 "",
                 "As an agent:",
                 "  java -javaagent:reap-agent.jar[=key=value,...] ...",
-                "  keys: grace, signals, enabled, watchdog, sweep, exclude, log, report, stacks, leaks, scope, tag",
+                "  keys: grace, signals, enabled, watchdog, sweep, exclude, log, report, stacks, leaks, scope, tag, cgroup",
                 "  (also as -Dreap.<key>=... or REAP_<KEY>=...; see the README)",
                 "",
                 "Commands:",
@@ -80,6 +82,9 @@ public final class Main {
                 "  " + ReapCommand.USAGE,
                 "               end the descendants of a live process of yours (a hung CI step's",
                 "               tool, a shell's leftovers) with the same ladder; --help for more",
+                "  " + RunCommand.USAGE,
+                "               run any command (a build, a script) in a session of its own and end",
+                "               what it leaves when it ends; its exit status passes through",
                 "  " + PsCommand.USAGE,
                 "               the agent sessions on this machine, live or dead, and their processes",
                 "  " + ReportCommand.USAGE,

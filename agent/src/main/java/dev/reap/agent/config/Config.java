@@ -20,6 +20,9 @@ public final class Config {
     /** {@code reap.scope} */
     public enum Scope { JVM, TEST }
 
+    /** {@code reap.cgroup}: a cgroup v2 for the session always (the JVM stops without one), where possible, or never. */
+    public enum Cgroup { AUTO, ON, OFF }
+
     private final Object[] values;
     private final String[] texts;
 
@@ -95,6 +98,8 @@ public final class Config {
 
     /** False: children's environments get no tag ({@code reap.tag=false}, "no trace"). */
     public boolean tag() { return (Boolean) value(Key.TAG); }
+
+    public Cgroup cgroup() { return (Cgroup) value(Key.CGROUP); }
 
     /** True when {@code commandLine} matches {@code reap.exclude}. */
     public boolean excludes(String commandLine) {

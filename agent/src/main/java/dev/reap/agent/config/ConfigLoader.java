@@ -172,6 +172,9 @@ public final class ConfigLoader {
         if (key == Key.SCOPE) {
             return choice(text, Config.Scope.values());
         }
+        if (key == Key.CGROUP) {
+            return choice(text, Config.Cgroup.values());
+        }
         return bool(text);
     }
 

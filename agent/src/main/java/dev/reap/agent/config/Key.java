@@ -15,7 +15,8 @@ public enum Key {
     STACKS("stacks", "true", false),
     LEAKS("leaks", "warn", false),
     SCOPE("scope", "jvm", false),
-    TAG("tag", "true", false);
+    TAG("tag", "true", false),
+    CGROUP("cgroup", "auto", false);
 
     /** The system-property prefix; agent options may use the short name or the full one. */
     public static final String PREFIX = "reap.";

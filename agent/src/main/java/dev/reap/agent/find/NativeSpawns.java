@@ -4,6 +4,7 @@ import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
@@ -14,8 +15,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -37,6 +40,9 @@ public final class NativeSpawns implements Predicate<Adopted> {
     private final boolean followRecorded;
     /** Unrecorded children seen by the last look, PID to start time. */
     private Map<Long, Long> seenOnce = new HashMap<>();
+    /** The session cgroup's members seen by the last look, PID to start time. */
+    private Map<Long, Long> inCgroup = new HashMap<>();
+    private final Set<Long> told = new HashSet<>();
 
     public NativeSpawns(Session session, Registry registry, boolean followRecorded) {
         this.session = session;
@@ -113,6 +119,33 @@ public final class NativeSpawns implements Predicate<Adopted> {
         }
         fresh.add(process);
         return process;
+    }
+
+    /**
+     * The processes in the session's {@code cgroup} seen by this look and the one before, for the
+     * first time, that are not the JVM, its own helpers, recorded children or known by PID: what
+     * left the tree (a daemon whose parent exited), for the watchdog, which without them would not
+     * know to stay. Two looks: one of the agent's own helpers is known as such only once its start returned.
+     */
+    public List<ProcStat> newIn(SessionCgroup cgroup) {
+        List<ProcStat> fresh = new ArrayList<>();
+        Map<Long, Long> seen = new HashMap<>();
+        for (long pid : cgroup.members()) {
+            ProcStat stat = pid == session.pid() || registry.get(pid) != null || OwnSpawns.isOwn(pid) ? null
+                    : ProcFs.stat(pid);
+            if (stat == null || stat.exited()) {
+                continue;
+            }
+            seen.put(pid, stat.startTicks());
+            Long before = inCgroup.get(pid);
+            if (before != null && before == stat.startTicks() && !told.contains(pid)) {
+                fresh.add(stat);
+                told.add(pid);
+            }
+        }
+        inCgroup = seen;
+        told.retainAll(seen.keySet());
+        return fresh;
     }
 
     /** Whether a known process is still the one it was. */

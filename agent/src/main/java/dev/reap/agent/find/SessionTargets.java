@@ -5,6 +5,7 @@ import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.Origin;
 import dev.reap.agent.reap.Target;
 import dev.reap.agent.session.Adopted;
@@ -37,10 +38,11 @@ public final class SessionTargets {
      * (native spawns), their descendants, and the session's tagged processes; not {@code spared}
      * (spawned after the exit began: another shutdown hook's helper must be let do its job), nor
      * the JVM's children started at or after {@code spareFromTicks} (spawns still under way), nor
-     * their descendants: the watchdog reaps those once the JVM is gone.
+     * their descendants: the watchdog reaps those once the JVM is gone. With the session's
+     * {@code cgroup} (may be null), also what it holds: whatever left the tree and its tag.
      */
     public static List<Target> atExit(Session session, List<Child> children, List<Adopted> adopted,
-                                      List<Child> spared, long spareFromTicks) {
+                                      List<Child> spared, long spareFromTicks, SessionCgroup cgroup) {
         if (!ProcFs.available()) {
             return HandleTargets.of(children, adopted);
         }
@@ -50,17 +52,20 @@ public final class SessionTargets {
                     a.site() == SpawnSite.NATIVE ? Origin.descendantOfNative(a.pid()) : Origin.descendantOf(a.pid())));
         }
         return collect(roots, spared, spareFromTicks, Session.TAG, session, null, session.startTime(),
-                session.pid(), null);
+                session.pid(), null, cgroup);
     }
 
-    /** For the watchdog, after its JVM's death: the PIDs it was told of, with their start times. */
-    public static List<Target> afterHostDeath(Session session, Map<Long, Long> startTicksByPid) {
+    /**
+     * For the watchdog, after its JVM's death: the PIDs it was told of, with their start times,
+     * and what the session's {@code cgroup} (may be null) holds.
+     */
+    public static List<Target> afterHostDeath(Session session, Map<Long, Long> startTicksByPid, SessionCgroup cgroup) {
         List<Root> roots = new ArrayList<>();
         for (Map.Entry<Long, Long> e : startTicksByPid.entrySet()) {
             roots.add(new Root(e.getKey(), e.getValue(), null, null, Origin.recorded(e.getKey()),
                     Origin.descendantOf(e.getKey())));
         }
-        return collect(roots, null, 0, Session.TAG, session, null, session.startTime(), session.pid(), null);
+        return collect(roots, null, 0, Session.TAG, session, null, session.startTime(), session.pid(), null, cgroup);
     }
 
     /**
@@ -73,7 +78,7 @@ public final class SessionTargets {
             return HandleTargets.of(children, List.of());
         }
         return collect(rootsOf(children), null, 0, Session.SCOPE_TAG, null, scopeTag, sinceTicks,
-                ProcessHandle.current().pid(), test);
+                ProcessHandle.current().pid(), test, null);
     }
 
     /**
@@ -142,7 +147,8 @@ public final class SessionTargets {
      * roots nor spared, and without the spared (see {@link #spared}).
      */
     private static List<Target> collect(List<Root> roots, List<Child> spared, long spareFromTicks, String variable,
-                                        Session session, String value, long sinceTicks, long self, String test) {
+                                        Session session, String value, long sinceTicks, long self, String test,
+                                        SessionCgroup cgroup) {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
         List<Root> live = new ArrayList<>();
@@ -154,7 +160,9 @@ public final class SessionTargets {
         // merely its adopted parent's descendant
         for (Root root : roots) {
             ProcStat stat = table.get(root.pid);
-            if (stat == null || stat.exited() || root.startTicks >= 0 && stat.startTicks() != root.startTicks) {
+            // the current process is never its own target (a watchdog told of itself as it started)
+            if (stat == null || stat.exited() || root.startTicks >= 0 && stat.startTicks() != root.startTicks
+                    || root.pid == ProcFs.selfPid()) {
                 continue;
             }
             String commandLine = root.commandLine != null ? root.commandLine : ProcFs.commandLine(root.pid);
@@ -180,7 +188,30 @@ public final class SessionTargets {
             }
         }
         addTagged(table, variable, session, value, sinceTicks, self, test, found, skip);
+        if (cgroup != null) {
+            addMembers(table, cgroup, sinceTicks, self, found, skip);
+        }
         return new ArrayList<>(found.values());
+    }
+
+    /**
+     * What the session's cgroup holds and the rest did not find: only the session's processes are
+     * born there (the JVM moved in before its first spawn), so each is ours whatever it did to its
+     * environment, its parent or its user; not the JVM, nor the agent's own helpers, nor anything
+     * older than the session.
+     */
+    private static void addMembers(ProcessTable table, SessionCgroup cgroup, long sinceTicks, long self,
+                                   Map<Long, Target> found, Set<Long> skip) {
+        Origin origin = null;
+        for (long pid : cgroup.members()) {
+            ProcStat stat = table.get(pid);
+            if (stat == null || stat.exited() || pid == self || pid == ProcFs.selfPid() || stat.startTicks() < sinceTicks
+                    || found.containsKey(pid) || skip.contains(pid) || OwnSpawns.isOwn(pid)) {
+                continue;
+            }
+            origin = origin != null ? origin : Origin.inCgroup();
+            found.put(pid, Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid), origin));
+        }
     }
 
     /**

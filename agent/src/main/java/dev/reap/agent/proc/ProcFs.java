@@ -115,6 +115,20 @@ public final class ProcFs {
         return pid < 0 ? null : ProcStat.parse(pid, buffer, length);
     }
 
+    /**
+     * True when this process's group is the foreground group of its controlling terminal
+     * ({@code pgrp} and {@code tpgid} of {@code /proc/self/stat}): a Ctrl-C there reaches every
+     * process of the group, children included.
+     */
+    public static boolean inTerminalForeground() {
+        byte[] bytes = read("/proc/self/stat", 512);
+        String stat = bytes == null ? "" : latin1(bytes);
+        int close = stat.lastIndexOf(')');
+        String[] fields = close < 0 ? new String[0] : stat.substring(close + 2).split(" ");
+        // after the name: state, ppid, pgrp, session, tty_nr, tpgid
+        return fields.length > 5 && !fields[5].equals("-1") && fields[2].equals(fields[5]);
+    }
+
     /** True when {@code pid} is still the process that started at {@code startTicks} and has not exited. */
     public static boolean isAlive(long pid, long startTicks) {
         ProcStat stat = stat(pid);

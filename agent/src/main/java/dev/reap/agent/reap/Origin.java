@@ -13,7 +13,7 @@ import java.util.Locale;
  */
 public final class Origin {
     /** How the process was found. */
-    public enum Kind { CHILD, DESCENDANT, TAGGED, LEFTOVER, ORPHAN }
+    public enum Kind { CHILD, DESCENDANT, TAGGED, CGROUP, LEFTOVER, ORPHAN }
 
     private final Kind kind;
     /** The recorded child it is or descends from; 0 when none. */
@@ -81,6 +81,11 @@ public final class Origin {
     }
 
     /** Found by a sweep: tagged with {@code session}, whose JVM is dead. */
+    /** Found in the session's cgroup: it had left the process tree, and its tag with it. */
+    public static Origin inCgroup() {
+        return new Origin(Kind.CGROUP, 0, -1, null, null);
+    }
+
     public static Origin leftoverOf(String session) {
         return new Origin(Kind.LEFTOVER, 0, -1, null, session);
     }
@@ -123,6 +128,9 @@ public final class Origin {
             return "started by pid " + spawnedBy + (site == SpawnSite.BEFORE_ATTACH ? " before attach"
                     : site == SpawnSite.NATIVE ? ", a native spawn"
                     : spawnedAtMillis < 0 ? "" : " spawned at " + site);
+        }
+        if (kind == Kind.CGROUP) {
+            return "found in the session's cgroup (it left the process tree and its tag)";
         }
         if (kind == Kind.LEFTOVER) {
             return "left by dead session " + session;

@@ -28,6 +28,9 @@ public final class Reaper {
 
     private final Signaller signaller;
     private final ExitWaiter waiter = new ExitWaiter();
+    /** Null: none. */
+    private final GroupKill group;
+    private final Set<Long> excluded;
 
     /** A reaper that starts a {@code kill} process for each SIGINT (or other non-TERM/KILL) rung. */
     public Reaper() {
@@ -36,7 +39,17 @@ public final class Reaper {
 
     /** A reaper that sends through {@code shell} (may be null). */
     public Reaper(SignalShell shell) {
+        this(shell, null, Set.of());
+    }
+
+    /**
+     * A reaper that sends through {@code shell} (may be null) and, at each KILL rung, also kills
+     * {@code group} (may be null) unless it holds what must be spared ({@code excluded}, say).
+     */
+    public Reaper(SignalShell shell, GroupKill group, Set<Long> excluded) {
         this.signaller = new Signaller(shell);
+        this.group = group;
+        this.excluded = excluded;
     }
 
     public ReapResult reap(List<Target> targets, Ladder ladder) {
@@ -75,6 +88,9 @@ public final class Reaper {
             if (!signalled.isEmpty()) {
                 LOG.debug("sending {} to {} processes", signal.fullName(), signalled.size());
                 signaller.send(signal, signalled);
+                if (kill && group != null) {
+                    group.killAll(seen.keySet(), excluded);
+                }
                 // the grace counts once the signal is sent: each process gets all of it
                 long rungStart = System.nanoTime();
                 long wait = kill ? TimeUnit.MILLISECONDS.toNanos(AFTER_KILL_MILLIS) : ladder.grace().toNanos();

@@ -2,6 +2,7 @@ package dev.reap.agent.report;
 
 import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Loggers;
+import dev.reap.agent.reap.GroupKill;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
 import dev.reap.agent.reap.Ladder;
@@ -41,6 +42,8 @@ public final class Reaping {
     private List<Outcome> earlier = List.of();
     /** Null: the first look is the only one. */
     private Supplier<List<Target>> looks;
+    /** Null: none. */
+    private GroupKill group;
 
     private Reaping(Config config, List<Target> found, String reapedBy, Session session, String summaryPrefix,
                     String warningPrefix) {
@@ -116,6 +119,12 @@ public final class Reaping {
         return this;
     }
 
+    /** At the KILL rung, also kills {@code kill}'s whole group (a session's cgroup), unless it holds what is spared. */
+    public Reaping killingGroupWith(GroupKill kill) {
+        this.group = kill;
+        return this;
+    }
+
     private final class Looks implements Supplier<List<Target>> {
         private final Supplier<List<Target>> look;
 
@@ -141,7 +150,7 @@ public final class Reaping {
 
     /** Reaps the targets, SIGINT through {@code shell} when it is not null, and tells. */
     public ReapResult reap(SignalShell shell) {
-        ReapResult result = new Reaper(shell).reap(targets, config.ladder(), looks);
+        ReapResult result = new Reaper(shell, group, excludedPids).reap(targets, config.ladder(), looks);
         if (summaryPrefix != null) {
             String summary = Summary.reaped(result);
             if (summary != null) {

@@ -2,8 +2,10 @@ package dev.reap.agent.shutdown;
 
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.find.CgroupKill;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.reap.Target;
@@ -23,16 +25,20 @@ public final class ExitReap implements Runnable {
     private final Registry registry;
     private final Session session;
     private final ConfigLoader configs;
+    /** Null: none. */
+    private final SessionCgroup cgroup;
     /** Guarded by this: the shell readied for the exit's SIGINT, and whether the exit has begun. */
     private SignalShell shell;
     private boolean exiting;
     /** When the exit began, in clock ticks after boot: a child of the JVM started since is left to the after-exit watch. */
     private long exitBeganTicks = Long.MAX_VALUE;
 
-    public ExitReap(Registry registry, Session session, ConfigLoader configs) {
+    /** {@code cgroup}: the session's, or null. */
+    public ExitReap(Registry registry, Session session, ConfigLoader configs, SessionCgroup cgroup) {
         this.registry = registry;
         this.session = session;
         this.configs = configs;
+        this.cgroup = cgroup;
     }
 
     /**
@@ -78,6 +84,9 @@ public final class ExitReap implements Runnable {
                 return;
             }
             Reaping reaping = Reaping.atExit(config, session, found).alsoReporting(earlier).lookingAgainWith(new Targets());
+            if (cgroup != null) {
+                reaping.killingGroupWith(new CgroupKill(cgroup, session.pid(), exitBeganTicks));
+            }
             warmSummaryWhileWaiting(reaping.targets());
             reaping.reap(sigint);
         } finally {
@@ -89,7 +98,7 @@ public final class ExitReap implements Runnable {
 
     private List<Target> targets() {
         return SessionTargets.atExit(session, registry.live(), registry.adopted(), registry.afterExitBegan(),
-                exitBeganTicks);
+                exitBeganTicks, cgroup);
     }
 
     /** What the session has now, looked for again after each rung. */

@@ -21,6 +21,7 @@ public final class ExitWarmup {
     static final String[] CLASSES = {
         // finding what is left
         "dev.reap.agent.AgentRuntime$ReapAtExit",
+        "dev.reap.agent.AgentRuntime$LeaveCgroup",
         "dev.reap.agent.find.SessionTargets",
         "dev.reap.agent.find.SessionTargets$Root",
         "dev.reap.agent.shutdown.ExitReap$Targets",
@@ -36,6 +37,7 @@ public final class ExitWarmup {
         "dev.reap.agent.reap.Signal",
         "dev.reap.agent.report.Reaping",
         "dev.reap.agent.report.Reaping$Looks",
+        "dev.reap.agent.find.CgroupKill",
         "dev.reap.agent.shutdown.ExitReap$SummaryWarmer",
         "dev.reap.agent.reap.Reaper",
         "dev.reap.agent.reap.ExitWaiter",

@@ -66,10 +66,10 @@ public final class StartupSweep implements Runnable {
             SessionScan scan = SessionScan.deadSessions(self.pid());
             Reaping reaping = Reaping.ofStartupSweep(config, Sweep.leftovers(scan, null));
             Logs.LOG.debug("start-up sweep: {} processes scanned, {} left by dead sessions", scan.scanned(), reaping.targets().size());
-            if (reaping.targets().isEmpty()) {
-                return;
+            if (!reaping.targets().isEmpty()) {
+                reaping.reap(null);
             }
-            reaping.reap(null);
+            Sweep.removeEmptyCgroups(scan, null);
         } catch (Throwable t) {
             Logs.LOG.warn("start-up sweep failed", t);
         }

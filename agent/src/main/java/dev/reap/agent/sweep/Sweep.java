@@ -3,14 +3,17 @@ package dev.reap.agent.sweep;
 import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.Origin;
 import dev.reap.agent.reap.Target;
 import dev.reap.agent.session.Session;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,21 +28,59 @@ public final class Sweep {
     private Sweep() {
     }
 
-    /** Leftovers of dead sessions; of {@code onlySession} alone when it is not null. */
+    /**
+     * Leftovers of dead sessions, tagged or in their cgroup ({@link SessionCgroup#besideThis}); of
+     * {@code onlySession} alone when it is not null.
+     */
     public static List<Target> leftovers(SessionScan scan, String onlySession) {
         List<Target> targets = new ArrayList<>();
+        Set<Long> listed = new HashSet<>();
         for (Map.Entry<String, List<TaggedProcess>> e : scan.byOwner().entrySet()) {
             String owner = e.getKey();
             if (onlySession != null && !onlySession.equals(owner)) {
                 continue;
             }
             for (TaggedProcess p : e.getValue()) {
-                if (scan.leftover(p)) {
+                if (scan.leftover(p) && listed.add(p.pid())) {
                     targets.add(Target.proc(p.pid(), p.startTicks(), p.commandLine(), Origin.leftoverOf(owner)));
                 }
             }
         }
+        for (SessionCgroup cgroup : deadCgroups(scan, onlySession)) {
+            Session owner = Session.parse(cgroup.sessionId());
+            for (long pid : cgroup.members()) {
+                ProcStat stat = scan.table().get(pid);
+                // born there after its JVM's start, or it is no process of that session
+                if (stat != null && !stat.exited() && stat.startTicks() >= owner.startTime() && listed.add(pid)) {
+                    targets.add(Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid),
+                            Origin.leftoverOf(cgroup.sessionId())));
+                }
+            }
+        }
         return targets;
+    }
+
+    /** Removes the cgroups of dead sessions that are empty (after a sweep's reap, say). */
+    public static void removeEmptyCgroups(SessionScan scan, String onlySession) {
+        for (SessionCgroup cgroup : deadCgroups(scan, onlySession)) {
+            cgroup.remove();
+        }
+    }
+
+    private static List<SessionCgroup> deadCgroups(SessionScan scan, String onlySession) {
+        List<SessionCgroup> dead = new ArrayList<>();
+        ProcStat self = ProcFs.self();
+        if (self == null) {
+            return dead;
+        }
+        for (SessionCgroup cgroup : SessionCgroup.besideThis(self.pid(), self.startTicks())) {
+            String id = cgroup.sessionId();
+            if ((onlySession == null || onlySession.equals(id)) && Session.parse(id) != null
+                    && scan.judge(id) == SessionScan.Verdict.DEAD) {
+                dead.add(cgroup);
+            }
+        }
+        return dead;
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.reap.agent.watchdog;
 
 import dev.reap.agent.config.Config;
+import dev.reap.agent.find.CgroupKill;
 import dev.reap.agent.find.SessionTargets;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.report.Reaping;
@@ -25,6 +27,8 @@ final class HostDeathReap implements Runnable {
     private final Watched watched;
     private final SignalShell shell;
     private final boolean afterExit;
+    /** The session's cgroup, found when the JVM is gone; null when it had none. */
+    private SessionCgroup cgroup;
 
     /**
      * {@code shell} may be null: SIGINT then goes through a {@code kill} process; {@code afterExit}:
@@ -48,18 +52,28 @@ final class HostDeathReap implements Runnable {
     }
 
     private void reap() throws Exception {
+        cgroup = SessionCgroup.of(session.id());
         Reaping reaping = afterExit ? Reaping.afterExit(config, session, targets())
                 : Reaping.afterHostDeath(config, session, targets());
         reaping.lookingAgainWith(new Targets());
-        if (reaping.targets().isEmpty() && (afterExit || !reaping.excludedAny() && config.report() == null)) {
-            LOG.debug("watchdog: JVM {} ended without its shutdown hooks; nothing of it was left", session.pid());
-            return;
+        if (cgroup != null) {
+            reaping.killingGroupWith(new CgroupKill(cgroup, -1, Long.MAX_VALUE));
         }
-        reaping.reap(shell);
+        try {
+            if (reaping.targets().isEmpty() && (afterExit || !reaping.excludedAny() && config.report() == null)) {
+                LOG.debug("watchdog: JVM {} ended without its shutdown hooks; nothing of it was left", session.pid());
+                return;
+            }
+            reaping.reap(shell);
+        } finally {
+            if (cgroup != null && !cgroup.remove()) {
+                LOG.debug("watchdog: the cgroup {} is not empty", cgroup);
+            }
+        }
     }
 
     private List<Target> targets() {
-        return SessionTargets.afterHostDeath(session, watched.all());
+        return SessionTargets.afterHostDeath(session, watched.all(), cgroup);
     }
 
     private final class Targets implements Supplier<List<Target>> {

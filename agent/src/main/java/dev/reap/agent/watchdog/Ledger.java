@@ -1,5 +1,6 @@
 package dev.reap.agent.watchdog;
 
+import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.session.Adopted;
 
 import java.util.ArrayList;
@@ -32,6 +33,13 @@ final class Ledger {
     void adopted(List<Adopted> processes) {
         for (Adopted a : processes) {
             adoptedLines.add(a.pid() + " " + a.startTicks());
+        }
+    }
+
+    /** Processes known by PID and start time only (what left the tree for the session's cgroup). */
+    void known(List<ProcStat> processes) {
+        for (ProcStat p : processes) {
+            adoptedLines.add(p.pid() + " " + p.startTicks());
         }
     }
 

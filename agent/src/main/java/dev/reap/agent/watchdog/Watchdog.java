@@ -4,6 +4,7 @@ import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.session.Adopted;
 import dev.reap.agent.session.Session;
@@ -76,6 +77,18 @@ public final class Watchdog {
             return;
         }
         ledger.adopted(processes);
+        wake();
+    }
+
+    /**
+     * Tells the sidecar of processes in the session's cgroup that left the tree (a child's daemon),
+     * starting it at once: after a death without hooks, it reaps what the cgroup holds.
+     */
+    public synchronized void inCgroup(List<ProcStat> processes) {
+        if (released || lost || processes.isEmpty()) {
+            return;
+        }
+        ledger.known(processes);
         wake();
     }
 

@@ -5,6 +5,7 @@ import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.proc.ProcStat;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.SignalShell;
 import dev.reap.agent.session.Session;
 
@@ -44,6 +45,8 @@ public final class WatchdogMain {
             return;
         }
         Log.setLevel(config.log());
+        // born in the session's cgroup: it must outlive what it reaps there
+        SessionCgroup.leaveIfIn(session.id());
         SignalShield.raise();
         // ready before it is needed: no process to start when the host dies
         SignalShell shell = SignalShell.start();

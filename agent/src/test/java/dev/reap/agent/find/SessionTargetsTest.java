@@ -27,7 +27,7 @@ class SessionTargetsTest {
             long grandchild = awaitOnlyChild(parent.pid());
             long ticks = ProcFs.stat(parent.pid()).startTicks();
 
-            List<Target> targets = SessionTargets.afterHostDeath(SELF, Map.of(parent.pid(), ticks));
+            List<Target> targets = SessionTargets.afterHostDeath(SELF, Map.of(parent.pid(), ticks), null);
 
             assertThat(pids(targets)).contains(parent.pid(), grandchild);
         }
@@ -40,7 +40,7 @@ class SessionTargetsTest {
             long grandchild = awaitOnlyChild(parent.pid());
             long otherTicks = ProcFs.stat(parent.pid()).startTicks() - 1;
 
-            List<Target> targets = SessionTargets.afterHostDeath(SELF, Map.of(parent.pid(), otherTicks));
+            List<Target> targets = SessionTargets.afterHostDeath(SELF, Map.of(parent.pid(), otherTicks), null);
 
             assertThat(pids(targets)).doesNotContain(parent.pid(), grandchild);
         }
@@ -54,7 +54,7 @@ class SessionTargetsTest {
         long daemon = orphanTagged("1-1" + Session.SEPARATOR + SELF.id());
         long stranger = orphanTagged(SELF.id() + "0");
         try {
-            List<Long> found = pids(SessionTargets.afterHostDeath(SELF, Map.of()));
+            List<Long> found = pids(SessionTargets.afterHostDeath(SELF, Map.of(), null));
 
             assertThat(found).contains(daemon).doesNotContain(stranger);
         } finally {
@@ -75,11 +75,11 @@ class SessionTargetsTest {
             children.started().add(nobody);
             Children.await(Duration.ofSeconds(5), () -> "sleep 600".equals(ProcFs.commandLine(nobody.pid())));
 
-            List<Long> found = pids(SessionTargets.afterHostDeath(SELF, Map.of()));
+            List<Long> found = pids(SessionTargets.afterHostDeath(SELF, Map.of(), null));
 
             assertThat(found).as("another user's process with a copied tag").doesNotContain(nobody.pid());
             assertThat(pids(SessionTargets.afterHostDeath(SELF, Map.of(nobody.pid(),
-                    ProcFs.stat(nobody.pid()).startTicks()))))
+                    ProcFs.stat(nobody.pid()).startTicks()), null)))
                     .as("but a recorded child is ours whatever user it runs as").contains(nobody.pid());
         }
     }
@@ -93,7 +93,7 @@ class SessionTargetsTest {
                     new Adopted(parent.pid(), ProcFs.stat(parent.pid()).startTicks(), SELF.pid(), true, "sh", 1, null),
                     new Adopted(grandchild, ProcFs.stat(grandchild).startTicks(), parent.pid(), false, "sleep 600", 2, null));
 
-            List<Target> targets = SessionTargets.atExit(SELF, List.of(), adopted, List.of(), Long.MAX_VALUE);
+            List<Target> targets = SessionTargets.atExit(SELF, List.of(), adopted, List.of(), Long.MAX_VALUE, null);
 
             Target found = targets.stream().filter(t -> t.pid() == grandchild).findFirst().orElseThrow();
             assertThat(found.origin().describe()).isEqualTo("started by pid " + parent.pid() + " before attach");

@@ -1,0 +1,158 @@
+package dev.reap.it;
+
+import dev.reap.it.hosts.EscapeHost;
+import dev.reap.it.support.Cgroups;
+import dev.reap.it.support.Host;
+import dev.reap.it.support.HostTest;
+import dev.reap.it.support.Jdk;
+import dev.reap.it.support.Proc;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code reap.cgroup}: a daemon that clears its environment ({@code env -i}, no tag) and leaves the
+ * tree ({@code setsid}, its parent gone at once) is still the session's, because it was born in
+ * the session's cgroup. It ends after a normal exit, after {@code kill -9} (the watchdog), and at
+ * the next JVM's start-up sweep when there was no watchdog; the session's cgroup is removed.
+ */
+class CgroupTest extends HostTest {
+    private static final Duration AFTER_THE_JVM = Duration.ofSeconds(15);
+
+    @BeforeEach
+    void needsACgroup() {
+        String why = Cgroups.unusable();
+        Assumptions.assumeTrue(why == null, () -> "skipped: " + why);
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void anEnvClearedDaemonEndsWithANormalExit(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("cgroup=on").start(EscapeHost.class, "env-cleared", dir.toString());
+        long daemon = host.spawned().get("daemon");
+        long ticks = Proc.startTicks(daemon);
+        try {
+            Path cgroup = Cgroups.dirOf(daemon);
+            assertThat(Proc.environmentVariable(daemon, "REAP_AGENT_SESSIONS")).as("no tag").isNull();
+            assertThat(ProcessHandle.of(daemon).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .as("out of the tree").isNotEqualTo(java.util.Optional.of(host.pid()));
+            assertThat(cgroup.getFileName().toString()).startsWith("reap-" + host.pid() + "-");
+            assertThat(Cgroups.dirOf(host.pid())).as("the JVM is in its session's cgroup").isEqualTo(cgroup);
+
+            host.send("go");
+            assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+
+            assertThat(Proc.alive(daemon, ticks)).as("the daemon; stderr:%n%s", host.stderr()).isFalse();
+            assertThat(host.stderr()).contains("found in the session's cgroup");
+            assertThat(eventually(Duration.ofSeconds(5), () -> !Files.exists(cgroup)))
+                    .as("the session's cgroup %s is removed", cgroup).isTrue();
+        } finally {
+            Proc.end(List.of(daemon));
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void anEnvClearedDaemonEndsWhenItsJvmIsKilled(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("cgroup=on,log=debug").start(EscapeHost.class, "env-cleared",
+                dir.toString());
+        long daemon = host.spawned().get("daemon");
+        long ticks = Proc.startTicks(daemon);
+        try {
+            Path cgroup = Cgroups.dirOf(daemon);
+            // the look saw it, so the watchdog stays for it although the JVM has no child left
+            assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("told the watchdog")))
+                    .as("stderr:%n%s", host.stderr()).isTrue();
+            host.signal("KILL");
+            host.awaitExit(Duration.ofSeconds(30));
+
+            assertThat(eventually(AFTER_THE_JVM, () -> !Proc.alive(daemon, ticks)))
+                    .as("the daemon; stderr:%n%s", host.stderr()).isTrue();
+            assertThat(eventually(Duration.ofSeconds(5), () -> !Files.exists(cgroup)))
+                    .as("the session's cgroup %s is removed", cgroup).isTrue();
+        } finally {
+            Proc.end(List.of(daemon));
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void withoutTheCgroupTheDaemonEscapes(int major) throws Exception {
+        // the limit the cgroup lifts, as README Limits says: nothing names this daemon as the JVM's
+        Host host = host(Jdk.require(major)).agent("cgroup=off").start(EscapeHost.class, "env-cleared", dir.toString());
+        long daemon = host.spawned().get("daemon");
+        long ticks = Proc.startTicks(daemon);
+        try {
+            assertThat(Cgroups.dirOf(host.pid())).isEqualTo(Cgroups.dirOf(ProcessHandle.current().pid()));
+            host.send("go");
+            host.awaitExit(Duration.ofSeconds(30));
+            assertThat(Proc.alive(daemon, ticks)).isTrue();
+        } finally {
+            Proc.end(List.of(daemon));
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void aDeadSessionsCgroupIsSweptByTheNextJvm(int major) throws Exception {
+        Jdk jdk = Jdk.require(major);
+        Files.createDirectories(dir.resolve("first"));
+        Host first = host(jdk).agent("cgroup=on,watchdog=false").start(EscapeHost.class, "env-cleared",
+                dir.resolve("first").toString());
+        long daemon = first.spawned().get("daemon");
+        long ticks = Proc.startTicks(daemon);
+        try {
+            Path cgroup = Cgroups.dirOf(daemon);
+            first.signal("KILL");
+            first.awaitExit(Duration.ofSeconds(30));
+            assertThat(Proc.alive(daemon, ticks)).as("no watchdog: it outlives its JVM for now").isTrue();
+
+            Files.createDirectories(dir.resolve("second"));
+            Host second = host(jdk).agent().start(EscapeHost.class, "env-cleared", dir.resolve("second").toString());
+            long next = second.spawned().get("daemon");
+            try {
+                assertThat(eventually(AFTER_THE_JVM, () -> !Proc.alive(daemon, ticks) && !Files.exists(cgroup)))
+                        .as("the start-up sweep ends what the dead session's cgroup %s held, then removes it; stderr:%n%s",
+                                cgroup, second.stderr()).isTrue();
+                assertThat(second.stderr()).contains("left by dead session " + first.pid() + "-");
+                second.send("go");
+                second.awaitExit(Duration.ofSeconds(30));
+            } finally {
+                Proc.end(List.of(next));
+            }
+        } finally {
+            Proc.end(List.of(daemon));
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void onWithoutAWritableCgroupStopsTheJvmInOneLine(int major) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")) && "0".equals(uid()),
+                "skipped: a read-only cgroup mount of its own needs root and unshare");
+        Path mount = Cgroups.mount();
+        Host host = host(Jdk.require(major)).agent("cgroup=on")
+                .wrappedIn("unshare", "-m", "sh", "-c", "mount -o remount,bind,ro " + mount + " && exec \"$@\"", "sh")
+                .start(EscapeHost.class, "env-cleared", dir.toString());
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+        assertThat(host.stderr().trim().split("\n")).as("stderr:%n%s", host.stderr()).hasSize(1);
+        assertThat(host.stderr()).startsWith("[reap] error: reap.cgroup=on, but ").contains("not writable");
+    }
+
+    private static String uid() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) {
+                return line.split("\\s+")[2];
+            }
+        }
+        return "";
+    }
+}

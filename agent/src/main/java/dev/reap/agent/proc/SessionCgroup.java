@@ -1,0 +1,304 @@
+package dev.reap.agent.proc;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A session's cgroup v2, {@code <the JVM's cgroup>/reap-<session id>}: the JVM moves itself into
+ * it once it spawns, so that every process it spawns, by any path, is born inside and stays there
+ * whatever it does to its environment or its parent; at exit the JVM moves back out, and the
+ * session ends what the cgroup holds ({@code cgroup.kill} last) and removes it. The JVM's own
+ * cgroup is left as it was: no controller is enabled, no limit set, and its limits still bound the
+ * session's (they are hierarchical). A nested JVM's session cgroup is made inside its parent's.
+ */
+public final class SessionCgroup {
+    /** The name of a session's cgroup: this, then the session id. */
+    public static final String PREFIX = "reap-";
+
+    private final Path dir;
+
+    private SessionCgroup(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Why no session cgroup can be made here, in words for a user; null when one can: cgroup v2 is
+     * mounted where this process's cgroup can be seen, and that cgroup is writable by it.
+     */
+    public static String unavailable() {
+        Path own = ownCgroup();
+        if (own == null) {
+            return "no cgroup v2 hierarchy holding this JVM's cgroup is mounted (see /proc/self/mountinfo)";
+        }
+        if (!Files.isWritable(own) || !Files.isWritable(own.resolve("cgroup.procs"))) {
+            return "this JVM's cgroup " + own + " is not writable by it (a cgroup delegated to the user, or root, is needed)";
+        }
+        return null;
+    }
+
+    /** Makes (or finds) the cgroup of {@code sessionId} in this JVM's own; null when it cannot. */
+    public static SessionCgroup create(String sessionId) {
+        Path own = ownCgroup();
+        if (own == null) {
+            return null;
+        }
+        Path dir = own.resolve(PREFIX + sessionId);
+        try {
+            Files.createDirectory(dir);
+        } catch (IOException | SecurityException e) {
+            if (!ownedByUs(dir)) {
+                return null;
+            }
+        }
+        return new SessionCgroup(dir);
+    }
+
+    /**
+     * The existing cgroup of {@code sessionId} as seen from here (the watchdog's, the after-exit
+     * sidecar's: the session's JVM made it beside them), or null: none, or not made by this user.
+     */
+    public static SessionCgroup of(String sessionId) {
+        Path base = baseOf(sessionId);
+        Path dir = base == null ? null : base.resolve(PREFIX + sessionId);
+        return dir != null && ownedByUs(dir) ? new SessionCgroup(dir) : null;
+    }
+
+    /**
+     * The cgroups of sessions beside this process (PID {@code pid}, started at {@code startTicks}):
+     * in its cgroup, or the one above when it is in its own session's; made by this user. The
+     * sweep's candidates: it judges each by its session. None without a cgroup v2 hierarchy.
+     */
+    public static List<SessionCgroup> besideThis(long pid, long startTicks) {
+        List<SessionCgroup> found = new ArrayList<>();
+        Path own = ownCgroup();
+        String ownSession = PREFIX + pid + "-" + startTicks;
+        Path base = own != null && own.getFileName() != null && names(own.getFileName().toString(), ownSession)
+                ? own.getParent() : own;
+        File[] entries = base == null ? null : base.toFile().listFiles();
+        for (File entry : entries == null ? new File[0] : entries) {
+            String name = entry.getName();
+            if (name.startsWith(PREFIX) && !names(name, ownSession) && entry.isDirectory()
+                    && ownedByUs(entry.toPath())) {
+                found.add(new SessionCgroup(entry.toPath()));
+            }
+        }
+        return found;
+    }
+
+    /** True when the cgroup {@code name} is that of the session {@code <pid>-<start>} stands for, with or without its view. */
+    private static boolean names(String name, String pidAndStart) {
+        return name.equals(pidAndStart) || name.startsWith(pidAndStart + "-");
+    }
+
+    /**
+     * Moves the calling process out of the cgroup of {@code sessionId} when it is in it: the
+     * watchdog, born there, must outlive what it reaps.
+     */
+    public static boolean leaveIfIn(String sessionId) {
+        // a move can fail while a thread of the process is being made or ending: tried again
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Path own = ownCgroup();
+            if (own == null || own.getFileName() == null || !own.getFileName().toString().equals(PREFIX + sessionId)) {
+                return true;
+            }
+            write(own.getParent().resolve("cgroup.procs"), "0");
+        }
+        return false;
+    }
+
+    /** The session id in this cgroup's name. */
+    public String sessionId() {
+        return dir.getFileName().toString().substring(PREFIX.length());
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    /** Moves the calling process (the JVM, with all its threads) in; false when the kernel refused. */
+    public boolean enter() {
+        return write(dir.resolve("cgroup.procs"), "0");
+    }
+
+    /** Moves the calling process back to the cgroup this one is in. */
+    public boolean leave() {
+        return write(dir.getParent().resolve("cgroup.procs"), "0");
+    }
+
+    /** Moves {@code pid} out, to the cgroup this one is in (one of the agent's own helpers, before a kill). */
+    public boolean moveOut(long pid) {
+        return write(dir.getParent().resolve("cgroup.procs"), Long.toString(pid));
+    }
+
+    /** Every process in this cgroup and the cgroups below it (a nested session's), as PIDs seen from here. */
+    public List<Long> members() {
+        List<Long> pids = new ArrayList<>();
+        addMembers(dir.toFile(), pids, 0);
+        return pids;
+    }
+
+    private static void addMembers(File cgroup, List<Long> pids, int depth) {
+        byte[] procs = ProcFs.read(new File(cgroup, "cgroup.procs").getPath(), 256);
+        if (procs != null) {
+            String text = ProcFs.latin1(procs);
+            for (int start = 0, end; start < text.length(); start = end + 1) {
+                end = text.indexOf('\n', start);
+                end = end < 0 ? text.length() : end;
+                long pid = ProcStat.parseLong(text, start, end);
+                // 0: a process in a PID namespace this one cannot see into
+                if (pid > 0) {
+                    pids.add(pid);
+                }
+            }
+        }
+        for (File child : below(cgroup, depth)) {
+            addMembers(child, pids, depth + 1);
+        }
+    }
+
+    /** The cgroups right below {@code cgroup} (a nested session's), bounded in depth. */
+    private static List<File> below(File cgroup, int depth) {
+        List<File> dirs = new ArrayList<>();
+        File[] entries = depth < 32 ? cgroup.listFiles() : null;
+        for (File entry : entries == null ? new File[0] : entries) {
+            if (entry.isDirectory()) {
+                dirs.add(entry);
+            }
+        }
+        return dirs;
+    }
+
+    /** SIGKILL to every process in this cgroup and below, at once ({@code cgroup.kill}, Linux 5.14); false when refused. */
+    public boolean kill() {
+        return write(dir.resolve("cgroup.kill"), "1");
+    }
+
+    /** Removes this cgroup and those below it, deepest first, if they are empty; true when it is gone. */
+    public boolean remove() {
+        removeTree(dir.toFile(), 0);
+        return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void removeTree(File cgroup, int depth) {
+        for (File child : below(cgroup, depth)) {
+            removeTree(child, depth + 1);
+        }
+        // a cgroup's interface files are not files to delete: rmdir takes the directory as a whole
+        cgroup.delete();
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+
+    /**
+     * Where sessions' cgroups are made: this process's cgroup, or the one above it when this
+     * process is in its own session's ({@code ownSessionId}).
+     */
+    private static Path baseOf(String ownSessionId) {
+        Path own = ownCgroup();
+        if (own != null && own.getFileName() != null && own.getFileName().toString().equals(PREFIX + ownSessionId)) {
+            return own.getParent();
+        }
+        return own;
+    }
+
+    /**
+     * The directory of this process's cgroup v2: its path in {@code /proc/self/cgroup} ({@code 0::/path})
+     * under the mount point of a {@code cgroup2} mount whose root holds it ({@code /proc/self/mountinfo});
+     * null when there is none.
+     */
+    static Path ownCgroup() {
+        String path = null;
+        for (String line : lines("/proc/self/cgroup")) {
+            if (line.startsWith("0::")) {
+                path = line.substring(3);
+            }
+        }
+        if (path == null || !path.startsWith("/") || path.endsWith(" (deleted)")) {
+            return null;
+        }
+        for (String line : lines("/proc/self/mountinfo")) {
+            // <id> <parent> <major:minor> <root> <mount point> <options> [<optional>...] - <type> <source> <super options>
+            int dash = line.indexOf(" - ");
+            if (dash < 0 || !line.startsWith("cgroup2 ", dash + 3)) {
+                continue;
+            }
+            String[] fields = line.substring(0, dash).split(" ");
+            if (fields.length < 5) {
+                continue;
+            }
+            String root = unescape(fields[3]);
+            String relative = root.equals("/") ? path : path.equals(root) ? "/" : path.startsWith(root + "/")
+                    ? path.substring(root.length()) : null;
+            if (relative != null) {
+                return Paths.get(unescape(fields[4]), relative.substring(1)).normalize();
+            }
+        }
+        return null;
+    }
+
+    /** mountinfo writes a space, tab, newline or backslash in a path as an octal escape ({@code \040}). */
+    private static String unescape(String field) {
+        if (field.indexOf('\\') < 0) {
+            return field;
+        }
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                try {
+                    out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not an escape: kept as it is
+                }
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    private static List<String> lines(String path) {
+        byte[] bytes = ProcFs.read(path, 4096);
+        List<String> lines = new ArrayList<>();
+        if (bytes != null) {
+            for (String line : ProcFs.latin1(bytes).split("\n")) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** Made by this user: a cgroup another user made is never entered, read as a session's, or killed. */
+    private static boolean ownedByUs(Path dir) {
+        try {
+            long[] mine = ProcFs.ownUserIds();
+            Object uid = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return mine != null && uid instanceof Integer && ((Integer) uid).longValue() == mine[1]
+                    && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** One write to a cgroup interface file, as one {@code write(2)} (each is one request to the kernel). */
+    private static boolean write(Path file, String text) {
+        try (FileOutputStream out = new FileOutputStream(file.toFile())) {
+            // digits only: the same bytes in every charset
+            out.write(text.getBytes());
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+}
