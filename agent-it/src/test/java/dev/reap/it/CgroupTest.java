@@ -36,7 +36,19 @@ class CgroupTest extends HostTest {
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource(Jdk.EVERY)
     void anEnvClearedDaemonEndsWithANormalExit(int major) throws Exception {
-        Host host = host(Jdk.require(major)).agent("cgroup=on").start(EscapeHost.class, "env-cleared", dir.toString());
+        daemonEnds(host(Jdk.require(major)).agent("cgroup=on,log=debug").start(EscapeHost.class, "env-cleared",
+                dir.toString()), false);
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void anEnvClearedDaemonEndsWhenItsJvmIsKilled(int major) throws Exception {
+        daemonEnds(host(Jdk.require(major)).agent("cgroup=on,log=debug").start(EscapeHost.class, "env-cleared",
+                dir.toString()), true);
+    }
+
+    /** The host's daemon, with no tag and out of the tree, ends with it (or after its {@code kill -9}); so does its cgroup. */
+    private void daemonEnds(Host host, boolean killed) throws Exception {
         long daemon = host.spawned().get("daemon");
         long ticks = Proc.startTicks(daemon);
         try {
@@ -46,12 +58,21 @@ class CgroupTest extends HostTest {
                     .as("out of the tree").isNotEqualTo(java.util.Optional.of(host.pid()));
             assertThat(cgroup.getFileName().toString()).startsWith("reap-" + host.pid() + "-");
             assertThat(Cgroups.dirOf(host.pid())).as("the JVM is in its session's cgroup").isEqualTo(cgroup);
+            if (killed) {
+                // the look saw it, so the watchdog stays for it although the JVM has no child left
+                assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("told the watchdog")))
+                        .as("stderr:%n%s", host.stderr()).isTrue();
+                host.signal("KILL");
+            } else {
+                host.send("go");
+            }
+            host.awaitExit(Duration.ofSeconds(30));
 
-            host.send("go");
-            assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
-
-            assertThat(Proc.alive(daemon, ticks)).as("the daemon; stderr:%n%s", host.stderr()).isFalse();
-            assertThat(host.stderr()).contains("found in the session's cgroup");
+            assertThat(eventually(killed ? AFTER_THE_JVM : Duration.ZERO, () -> !Proc.alive(daemon, ticks)))
+                    .as("the daemon; stderr:%n%s", host.stderr()).isTrue();
+            String said = killed ? "watchdog: JVM " + host.pid() : "found in the session's cgroup";
+            assertThat(eventually(Duration.ofSeconds(5), () -> host.stderr().contains(said)))
+                    .as("stderr:%n%s", host.stderr()).isTrue();
             assertThat(eventually(Duration.ofSeconds(5), () -> !Files.exists(cgroup)))
                     .as("the session's cgroup %s is removed", cgroup).isTrue();
         } finally {
@@ -61,23 +82,19 @@ class CgroupTest extends HostTest {
 
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource(Jdk.EVERY)
-    void anEnvClearedDaemonEndsWhenItsJvmIsKilled(int major) throws Exception {
-        Host host = host(Jdk.require(major)).agent("cgroup=on,log=debug").start(EscapeHost.class, "env-cleared",
-                dir.toString());
+    void whatReapExcludeSparesIsMovedOutOfTheCgroupAndLeftAlone(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("cgroup=on,exclude=^sleep 600$").start(EscapeHost.class,
+                "env-cleared", dir.toString());
         long daemon = host.spawned().get("daemon");
         long ticks = Proc.startTicks(daemon);
         try {
             Path cgroup = Cgroups.dirOf(daemon);
-            // the look saw it, so the watchdog stays for it although the JVM has no child left
-            assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("told the watchdog")))
-                    .as("stderr:%n%s", host.stderr()).isTrue();
-            host.signal("KILL");
-            host.awaitExit(Duration.ofSeconds(30));
-
-            assertThat(eventually(AFTER_THE_JVM, () -> !Proc.alive(daemon, ticks)))
-                    .as("the daemon; stderr:%n%s", host.stderr()).isTrue();
-            assertThat(eventually(Duration.ofSeconds(5), () -> !Files.exists(cgroup)))
-                    .as("the session's cgroup %s is removed", cgroup).isTrue();
+            host.send("go");
+            assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(Proc.alive(daemon, ticks)).as("excluded; stderr:%n%s", host.stderr()).isTrue();
+            assertThat(Files.exists(cgroup)).as("the session's cgroup is removed all the same").isFalse();
+            assertThat(Cgroups.dirOf(daemon)).as("out of reach of a later sweep: back in the JVM's own cgroup")
+                    .isEqualTo(Cgroups.dirOf(ProcessHandle.current().pid()));
         } finally {
             Proc.end(List.of(daemon));
         }

@@ -125,7 +125,8 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         }
         session = Session.current(System.getenv());
         registry = new Registry();
-        cgroup = enterCgroup();
+        // not once the exit has begun: what is spawned then is the after-exit watch's
+        cgroup = exitBegun ? null : enterCgroup();
         exitReap = new ExitReap(registry, session, configs, cgroup);
         watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
         recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog,
@@ -236,8 +237,8 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             Thread.currentThread().interrupt();
         }
         // not empty: a spawn made while the JVM was leaving, which the after-exit watch removes
-        if (!cgroup.remove()) {
-            debug("the session's cgroup " + cgroup + " is not empty yet; the after-exit watch removes it");
+        if (!cgroup.removeLeavingTheRest()) {
+            debug("the session's cgroup " + cgroup + " holds a nested session's; the sweep removes it later");
         }
     }
 

@@ -105,7 +105,7 @@ final class SweepCommand {
             return targets.isEmpty() ? Main.OK : Main.LEFT_SOMETHING;
         }
         ReapResult result = reaping.reap(null);
-        Sweep.removeEmptyCgroups(scan, session);
+        Sweep.removeDeadCgroups(scan, session);
         print(targets, result, json, false);
         return result.neededForce() ? Main.LEFT_SOMETHING : Main.OK;
     }

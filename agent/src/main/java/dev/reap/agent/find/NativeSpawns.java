@@ -54,15 +54,20 @@ public final class NativeSpawns implements Predicate<Adopted> {
      * True when {@code stat}, a live child of the JVM neither recorded nor one of the agent's own,
      * is a native spawn: younger than the JVM (not left by the shell that exec'd java) and not a
      * {@code ProcessBuilder} spawn under way (the JDK's {@code jspawnhelper}, a fork not yet
-     * exec'd, a child with the session's tag not yet recorded), whose {@code start()} would fail
-     * if it were signalled. At exit and in the look alike.
+     * exec'd: it runs the JVM's own executable, under its thread's name; a child with the
+     * session's tag not yet recorded), whose {@code start()} would fail if it were signalled, nor
+     * possibly one of the agent's own being started. At exit and in the look alike.
      */
     static boolean isNativeSpawn(ProcStat stat, Session session) {
-        if (stat.exited() || stat.startTicks() <= ProcFs.jvmStartTicks()) {
+        if (stat.exited() || stat.startTicks() <= ProcFs.jvmStartTicks() || OwnSpawns.starting()) {
             return false;
         }
         String name = ProcFs.name(stat.pid());
-        return !"jspawnhelper".equals(name) && !String.valueOf(ProcFs.name(session.pid())).equals(name)
+        if ("jspawnhelper".equals(name) || String.valueOf(ProcFs.name(session.pid())).equals(name)) {
+            return false;
+        }
+        java.nio.file.Path exe = ProcFs.executable(stat.pid());
+        return (exe == null || !exe.equals(ProcFs.executable(session.pid())))
                 && !session.tags(ProcEnviron.settledVariable(stat.pid(), Session.TAG));
     }
 

@@ -14,22 +14,40 @@ public final class OwnSpawns {
     private static final ThreadLocal<Boolean> SPAWNING = new ThreadLocal<>();
     /** Guarded by itself; exited ones are dropped on each look-up (there are a handful at most). */
     private static final List<Process> LIVE = new ArrayList<>();
+    /** Guarded by {@link #LIVE}: own processes being started, not yet in it. */
+    private static int starting;
 
     private OwnSpawns() {
     }
 
     public static Process start(ProcessBuilder builder) throws IOException {
         SPAWNING.set(Boolean.TRUE);
-        Process started;
+        synchronized (LIVE) {
+            starting++;
+        }
+        Process started = null;
         try {
             started = builder.start();
         } finally {
             SPAWNING.remove();
-        }
-        synchronized (LIVE) {
-            LIVE.add(started);
+            synchronized (LIVE) {
+                starting--;
+                if (started != null) {
+                    LIVE.add(started);
+                }
+            }
         }
         return started;
+    }
+
+    /**
+     * True while one of the agent's own processes is being started, on any thread: a child of the
+     * JVM not known yet may be it (the after-exit watchdog, started while the exit hook looks).
+     */
+    public static boolean starting() {
+        synchronized (LIVE) {
+            return starting > 0;
+        }
     }
 
     /** True while the current thread is starting one of the agent's own processes. */

@@ -208,6 +208,15 @@ public final class ProcFs {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8).trim();
     }
 
+    /** The executable's path ({@code /proc/<pid>/exe}), or null (gone, unreadable, or not ours to read). */
+    public static Path executable(long pid) {
+        try {
+            return Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid), "exe"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The working directory, or null (gone, unreadable, or not ours to read). */
     public static Path workingDirectory(long pid) {
         try {

@@ -180,6 +180,25 @@ public final class SessionCgroup {
         return write(dir.resolve("cgroup.kill"), "1");
     }
 
+    /**
+     * Removes this cgroup, first moving out to the one above what its reaping left in it (what
+     * {@code reap.exclude} spares, another shutdown hook's spawn, a survivor): left alone means out
+     * of reach of a later sweep too. A cgroup below (a nested session's, still live) is left as it
+     * is, and this one with it. True when it is gone.
+     */
+    public boolean removeLeavingTheRest() {
+        if (remove()) {
+            return true;
+        }
+        List<Long> left = new ArrayList<>();
+        // at the depth bound: this cgroup's own processes, not those of the cgroups below
+        addMembers(dir.toFile(), left, 32);
+        for (long pid : left) {
+            moveOut(pid);
+        }
+        return remove();
+    }
+
     /** Removes this cgroup and those below it, deepest first, if they are empty; true when it is gone. */
     public boolean remove() {
         removeTree(dir.toFile(), 0);

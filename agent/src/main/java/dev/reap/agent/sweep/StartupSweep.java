@@ -69,7 +69,7 @@ public final class StartupSweep implements Runnable {
             if (!reaping.targets().isEmpty()) {
                 reaping.reap(null);
             }
-            Sweep.removeEmptyCgroups(scan, null);
+            Sweep.removeDeadCgroups(scan, null);
         } catch (Throwable t) {
             Logs.LOG.warn("start-up sweep failed", t);
         }

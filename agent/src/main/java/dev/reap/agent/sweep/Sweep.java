@@ -60,10 +60,10 @@ public final class Sweep {
         return targets;
     }
 
-    /** Removes the cgroups of dead sessions that are empty (after a sweep's reap, say). */
-    public static void removeEmptyCgroups(SessionScan scan, String onlySession) {
+    /** Removes the cgroups of dead sessions, after a sweep's reap: what it left alone is moved out of them first. */
+    public static void removeDeadCgroups(SessionScan scan, String onlySession) {
         for (SessionCgroup cgroup : deadCgroups(scan, onlySession)) {
-            cgroup.remove();
+            cgroup.removeLeavingTheRest();
         }
     }
 

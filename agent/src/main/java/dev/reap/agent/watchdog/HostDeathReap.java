@@ -66,7 +66,7 @@ final class HostDeathReap implements Runnable {
             }
             reaping.reap(shell);
         } finally {
-            if (cgroup != null && !cgroup.remove()) {
+            if (cgroup != null && !cgroup.removeLeavingTheRest()) {
                 LOG.debug("watchdog: the cgroup {} is not empty", cgroup);
             }
         }
