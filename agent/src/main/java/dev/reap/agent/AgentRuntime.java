@@ -151,7 +151,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         }
         SessionCgroup made = SessionCgroup.create(session.id());
         if (made != null) {
-            JdkContainerMetrics.pin(instrumentation);
+            if (made.hidesLimitsFromTheJdk()) {
+                JdkContainerMetrics.pin(instrumentation);
+            }
             if (made.enter()) {
                 debug("the session's processes are kept in the cgroup " + made);
                 return made;

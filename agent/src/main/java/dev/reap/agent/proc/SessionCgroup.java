@@ -50,14 +50,23 @@ public final class SessionCgroup {
             return null;
         }
         Path dir = own.resolve(PREFIX + sessionId);
-        try {
-            Files.createDirectory(dir);
-        } catch (IOException | SecurityException e) {
-            if (!ownedByUs(dir)) {
-                return null;
+        // java.io, not NIO's file system provider: this is on the first spawn's path
+        return dir.toFile().mkdir() || ownedByUs(dir) ? new SessionCgroup(dir) : null;
+    }
+
+    /**
+     * True when moving into this cgroup changes what the JDK reads for its container metrics: it
+     * reads cgroup v2 (no v1 hierarchy holds this process) and the cgroup this one is in has
+     * controllers, whose limit files this one lacks.
+     */
+    public boolean hidesLimitsFromTheJdk() {
+        for (String line : lines("/proc/self/cgroup")) {
+            if (!line.startsWith("0::") && !line.isEmpty()) {
+                return false;
             }
         }
-        return new SessionCgroup(dir);
+        byte[] controllers = ProcFs.read(dir.getParent().resolve("cgroup.controllers").toString(), 256);
+        return controllers != null && ProcFs.latin1(controllers).trim().length() > 0;
     }
 
     /**
