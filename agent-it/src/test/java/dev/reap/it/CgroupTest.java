@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,57 @@ class CgroupTest extends HostTest {
                     .isEqualTo(Cgroups.dirOf(ProcessHandle.current().pid()));
         } finally {
             Proc.end(List.of(daemon));
+        }
+    }
+
+    /**
+     * A process older than the session that root (or the user) moves into the session's cgroup is
+     * not the session's: neither the exit's {@code cgroup.kill} (the daemon ignores INT and TERM, so
+     * the KILL rung comes) nor the watchdog after {@code kill -9} touches it, and it is not moved.
+     */
+    @ParameterizedTest(name = "killed={0}")
+    @ValueSource(booleans = {false, true})
+    void aProcessOlderThanTheSessionMovedIntoItsCgroupIsNeverTouched(boolean killed) throws Exception {
+        ProcessBuilder older = new ProcessBuilder("sleep", "600");
+        older.environment().put(MARK, mark);
+        Process old = older.start();
+        Host host = host(Jdk.current()).agent("cgroup=on,grace=200ms,log=debug").start(EscapeHost.class, "env-cleared",
+                dir.toString(), "trap \"\" INT TERM; exec sleep 600");
+        long daemon = host.spawned().get("daemon");
+        long ticks = Proc.startTicks(daemon);
+        Path cgroup = Cgroups.dirOf(daemon);
+        Path ours = Cgroups.dirOf(ProcessHandle.current().pid());
+        try {
+            if (killed) {
+                assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("told the watchdog")))
+                        .as("the watchdog is up for the daemon; stderr:%n%s", host.stderr()).isTrue();
+            }
+            Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(old.pid()));
+            assertThat(Cgroups.dirOf(old.pid())).isEqualTo(cgroup);
+            if (killed) {
+                // two looks (250 ms apart) after the move, in which the agent must tell the watchdog
+                // nothing of it: an absence, which no event marks
+                Thread.sleep(600);
+                host.signal("KILL");
+            } else {
+                host.send("go");
+            }
+            host.awaitExit(Duration.ofSeconds(30));
+            assertThat(eventually(AFTER_THE_JVM, () -> !Proc.alive(daemon, ticks)))
+                    .as("the session's stubborn daemon; stderr:%n%s", host.stderr()).isTrue();
+            String said = killed ? "watchdog: JVM " + host.pid() : "reaped 1 process";
+            assertThat(eventually(Duration.ofSeconds(5), () -> host.stderr().contains(said)))
+                    .as("stderr:%n%s", host.stderr()).isTrue();
+            assertThat(old.isAlive()).as("the older process; stderr:%n%s", host.stderr()).isTrue();
+            assertThat(host.stderr()).doesNotContain("] cgroup.kill of");
+            assertThat(Cgroups.dirOf(old.pid())).as("not moved by the agent").isEqualTo(cgroup);
+        } finally {
+            if (old.isAlive()) {
+                Files.writeString(ours.resolve("cgroup.procs"), Long.toString(old.pid()));
+            }
+            old.destroyForcibly().waitFor();
+            Proc.end(List.of(daemon));
+            eventually(Duration.ofSeconds(5), () -> cgroup.toFile().delete() || !Files.exists(cgroup));
         }
     }
 

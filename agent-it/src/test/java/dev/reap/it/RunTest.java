@@ -17,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +114,25 @@ class RunTest extends HostTest {
     /** Ended, and its zombie reaped by whoever adopted it. */
     private static boolean gone(long pid) {
         return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    }
+
+    @Test
+    void cgroupOnWithoutAWritableCgroupRunsNothing() throws Exception {
+        Assumptions.assumeTrue(Cgroups.unusable() == null && Files.isExecutable(Path.of("/usr/bin/unshare"))
+                && "root".equals(System.getProperty("user.name")), "skipped: needs root, unshare and a cgroup v2");
+        Path ran = dir.resolve("ran");
+        ProcessBuilder builder = new ProcessBuilder("unshare", "-m", "sh", "-c",
+                "mount -o remount,bind,ro " + Cgroups.mount() + " && exec \"$@\"", "sh", Jdk.current().java(), "-jar",
+                Host.AGENT_JAR.toString(), "run", "cgroup=on", "--", "touch", ran.toString())
+                .redirectError(dir.resolve("stderr").toFile());
+        builder.environment().put(MARK, mark);
+        Process run = builder.start();
+        started.add(run);
+        assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as("stderr:%n%s", stderr()).isEqualTo(2);
+        assertThat(stderr().trim().split("\n")).hasSize(1);
+        assertThat(stderr()).startsWith("reap-agent run: reap.cgroup=on, but ");
+        assertThat(Files.exists(ran)).as("the command did not run").isFalse();
     }
 
     private Process start(String... args) throws IOException {

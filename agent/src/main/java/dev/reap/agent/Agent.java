@@ -6,7 +6,6 @@ import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.LogLevel;
 import dev.reap.agent.proc.Privileged;
-import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.sweep.StartupSweep;
 
 import java.io.File;
@@ -70,9 +69,9 @@ public final class Agent {
             try {
                 loader = ConfigLoader.forAgentOptions(options);
                 config = loader.load(System.getProperties(), System.getenv());
-                String noCgroup = config.enabled() && config.cgroup() == Config.Cgroup.ON ? SessionCgroup.unavailable() : null;
-                if (noCgroup != null) {
-                    throw new ConfigException("reap.cgroup=on, but " + noCgroup + "; reap.cgroup=auto runs without one there");
+                String refused = AgentRuntime.cgroupRefused(config);
+                if (refused != null) {
+                    throw new ConfigException(refused);
                 }
             } catch (ConfigException e) {
                 Log.line("error: " + e.getMessage());

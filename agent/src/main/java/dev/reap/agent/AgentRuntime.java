@@ -74,6 +74,15 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         return runtime;
     }
 
+    /**
+     * With {@code reap.cgroup=on}, why this JVM cannot have its session's cgroup, as a
+     * configuration mistake's line; else null.
+     */
+    public static String cgroupRefused(Config config) {
+        String why = config.enabled() && config.cgroup() == Config.Cgroup.ON ? SessionCgroup.unavailable() : null;
+        return why == null ? null : "reap.cgroup=on, but " + why + "; reap.cgroup=auto runs without one there";
+    }
+
     /** Hooks {@code ProcessBuilder} to this runtime, and the JVM's exit. */
     void hook(Instrumentation instrumentation) {
         this.instrumentation = instrumentation;
@@ -239,7 +248,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             Thread.currentThread().interrupt();
         }
         // not empty: a spawn made while the JVM was leaving, which the after-exit watch removes
-        if (!cgroup.removeLeavingTheRest()) {
+        if (!cgroup.removeLeavingTheRest(session.startTime())) {
             debug("the session's cgroup " + cgroup + " holds a nested session's; the sweep removes it later");
         }
     }

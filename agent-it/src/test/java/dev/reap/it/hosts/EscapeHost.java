@@ -119,7 +119,8 @@ public final class EscapeHost {
             case "env-cleared":
                 // a daemon that drops the tag (env -i) and leaves the tree (setsid, its parent exits at once)
                 Path daemon = Paths.get(args[1], "daemon");
-                new ProcessBuilder("sh", "-c", "env -i setsid sh -c 'sleep 600 & echo $! > " + daemon + ".tmp && mv "
+                String command = args.length > 2 ? args[2] : "sleep 600";
+                new ProcessBuilder("sh", "-c", "env -i setsid sh -c '" + command + " & echo $! > " + daemon + ".tmp && mv "
                         + daemon + ".tmp " + daemon + "' &").start().waitFor();
                 while (!Files.exists(daemon)) {
                     Thread.sleep(5);

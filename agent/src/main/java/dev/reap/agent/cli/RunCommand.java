@@ -64,10 +64,15 @@ final class RunCommand {
         ConfigLoader loader;
         Config config;
         try {
-            loader = ConfigLoader.forAgentOptions(String.join(",", options));
+            loader = ConfigLoader.forRunArguments(String.join(",", options));
             config = loader.load(System.getProperties(), System.getenv());
         } catch (ConfigException e) {
             err.println("reap-agent run: " + e.getMessage());
+            return Main.USAGE;
+        }
+        String refused = AgentRuntime.cgroupRefused(config);
+        if (refused != null) {
+            err.println("reap-agent run: " + refused);
             return Main.USAGE;
         }
         Log.setLevel(config.log());

@@ -11,7 +11,8 @@ final class AgentOptions {
     private AgentOptions() {
     }
 
-    static Map<Key, String> parse(String options) throws ConfigException {
+    /** {@code source}: what they are called in a mistake's line ("agent options"). */
+    static Map<Key, String> parse(String options, String source) throws ConfigException {
         Map<Key, String> result = new LinkedHashMap<>();
         if (options == null || options.trim().isEmpty()) {
             return result;
@@ -25,7 +26,7 @@ final class AgentOptions {
             String name = item.substring(0, eq).trim();
             Key key = Key.byName(name);
             if (key == null) {
-                throw unknownKey(name, "agent options");
+                throw unknownKey(name, source);
             }
             if (result.containsKey(key)) {
                 throw new ConfigException("agent option " + key.shortName() + " is given twice");

@@ -24,18 +24,26 @@ public final class ConfigLoader {
     static final Object UNPARSED = new Object();
 
     private final Map<Key, String> agentOptions;
+    /** What the options are called in a mistake's line: "agent options", or "run's arguments". */
+    private final String optionsName;
     private volatile Config atStart;
     private volatile boolean warnedAtExit;
 
-    private ConfigLoader(Map<Key, String> agentOptions) {
+    private ConfigLoader(Map<Key, String> agentOptions, String optionsName) {
         this.agentOptions = agentOptions;
+        this.optionsName = optionsName;
     }
 
     /** Validates the agent options text alone (the attach CLI uses this before touching a JVM). */
     public static ConfigLoader forAgentOptions(String options) throws ConfigException {
         // no options (the usual case): their parser is not even loaded
         boolean none = options == null || options.trim().isEmpty();
-        return new ConfigLoader(none ? Map.of() : AgentOptions.parse(options));
+        return new ConfigLoader(none ? Map.of() : AgentOptions.parse(options, "agent options"), "agent options");
+    }
+
+    /** The {@code run} command's {@code key=value} arguments, as agent options. */
+    public static ConfigLoader forRunArguments(String options) throws ConfigException {
+        return new ConfigLoader(AgentOptions.parse(options, "run's arguments"), "run's arguments");
     }
 
     public static Config load(String agentOptions, Properties properties, Map<String, String> environment)
@@ -129,7 +137,7 @@ public final class ConfigLoader {
 
     /** Where {@link #text} found the value, for an error message. */
     private String from(Key key, Properties properties, Map<String, String> environment) {
-        return agentOptions.containsKey(key) ? "agent options " + key.shortName()
+        return agentOptions.containsKey(key) ? optionsName + " " + key.shortName()
                 : properties.getProperty(key.property()) != null ? "system property -D" + key.property()
                 : environment.containsKey(key.environmentVariable()) ? "environment " + key.environmentVariable()
                 : "default " + key.property();

@@ -15,18 +15,22 @@ import java.util.Set;
  * {@code cgroup.kill} on a session's cgroup, only when everything in it is the reaping's: a
  * target, a process forked by one since the last look, or an orphan of one (started before the
  * exit began); never when it also holds a process {@code reap.exclude} spares, a spawn of the
- * exiting JVM's other shutdown hooks, or one of the agent's own helpers that could not be moved out.
+ * exiting JVM's other shutdown hooks, a process older than the session (moved in by root), or one
+ * of the agent's own helpers that could not be moved out.
  */
 public final class CgroupKill implements GroupKill {
     private final SessionCgroup cgroup;
     /** The JVM reaping its own session, or -1 (the watchdog's JVM is gone). */
     private final long jvm;
+    /** The session's start (clock ticks): a process older than it is not the session's, however it got in. */
+    private final long sessionStart;
     /** Orphans started at or after this (clock ticks) may be another hook's: they keep the kill off. */
     private final long spareFromTicks;
 
-    public CgroupKill(SessionCgroup cgroup, long jvm, long spareFromTicks) {
+    public CgroupKill(SessionCgroup cgroup, long jvm, long sessionStart, long spareFromTicks) {
         this.cgroup = cgroup;
         this.jvm = jvm;
+        this.sessionStart = sessionStart;
         this.spareFromTicks = spareFromTicks;
     }
 
@@ -56,6 +60,10 @@ public final class CgroupKill implements GroupKill {
             long p = stat.pid();
             if (targets.contains(p)) {
                 return true;
+            }
+            if (stat.startTicks() <= sessionStart) {
+                // moved in by someone (root) who could: not ours to kill
+                return false;
             }
             if (excluded.contains(p) || p == jvm || p == ProcFs.selfPid() || OwnSpawns.isOwn(p)) {
                 return false;

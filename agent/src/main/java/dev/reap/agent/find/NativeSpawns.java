@@ -40,9 +40,8 @@ public final class NativeSpawns implements Predicate<Adopted> {
     private final boolean followRecorded;
     /** Unrecorded children seen by the last look, PID to start time. */
     private Map<Long, Long> seenOnce = new HashMap<>();
-    /** The session cgroup's members seen by the last look, PID to start time. */
-    private Map<Long, Long> inCgroup = new HashMap<>();
-    private final Set<Long> told = new HashSet<>();
+    /** The session cgroup's members the watchdog was told of, PID to start time. */
+    private final Map<Long, Long> told = new HashMap<>();
 
     public NativeSpawns(Session session, Registry registry, boolean followRecorded) {
         this.session = session;
@@ -127,29 +126,31 @@ public final class NativeSpawns implements Predicate<Adopted> {
     }
 
     /**
-     * The processes in the session's {@code cgroup} seen by this look and the one before, for the
-     * first time, that are not the JVM, its own helpers, recorded children or known by PID: what
-     * left the tree (a daemon whose parent exited), for the watchdog, which without them would not
-     * know to stay. Two looks: one of the agent's own helpers is known as such only once its start returned.
+     * The processes in the session's {@code cgroup} this look sees for the first time that are
+     * not the JVM, its own helpers (nor possibly one being started), recorded children or known by
+     * PID, and that started after the session did (an older one was moved in by root, and is not
+     * ours): what left the tree (a daemon whose parent exited), for the watchdog, which without
+     * them would not know to stay.
      */
     public List<ProcStat> newIn(SessionCgroup cgroup) {
         List<ProcStat> fresh = new ArrayList<>();
-        Map<Long, Long> seen = new HashMap<>();
+        if (OwnSpawns.starting()) {
+            return fresh;
+        }
+        Set<Long> seen = new HashSet<>();
         for (long pid : cgroup.members()) {
             ProcStat stat = pid == session.pid() || registry.get(pid) != null || OwnSpawns.isOwn(pid) ? null
                     : ProcFs.stat(pid);
-            if (stat == null || stat.exited()) {
+            if (stat == null || stat.exited() || stat.startTicks() <= session.startTime()) {
                 continue;
             }
-            seen.put(pid, stat.startTicks());
-            Long before = inCgroup.get(pid);
-            if (before != null && before == stat.startTicks() && !told.contains(pid)) {
+            Long before = told.put(pid, stat.startTicks());
+            if (before == null || before != stat.startTicks()) {
                 fresh.add(stat);
-                told.add(pid);
             }
+            seen.add(pid);
         }
-        inCgroup = seen;
-        told.retainAll(seen.keySet());
+        told.keySet().retainAll(seen);
         return fresh;
     }
 

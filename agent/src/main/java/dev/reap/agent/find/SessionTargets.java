@@ -205,7 +205,8 @@ public final class SessionTargets {
         Origin origin = null;
         for (long pid : cgroup.members()) {
             ProcStat stat = table.get(pid);
-            if (stat == null || stat.exited() || pid == self || pid == ProcFs.selfPid() || stat.startTicks() < sinceTicks
+            // not older than the JVM, nor as old: a child starts in a later clock tick than its JVM
+            if (stat == null || stat.exited() || pid == self || pid == ProcFs.selfPid() || stat.startTicks() <= sinceTicks
                     || found.containsKey(pid) || skip.contains(pid) || OwnSpawns.isOwn(pid)) {
                 continue;
             }

@@ -192,10 +192,11 @@ public final class SessionCgroup {
     /**
      * Removes this cgroup, first moving out to the one above what its reaping left in it (what
      * {@code reap.exclude} spares, another shutdown hook's spawn, a survivor): left alone means out
-     * of reach of a later sweep too. A cgroup below (a nested session's, still live) is left as it
-     * is, and this one with it. True when it is gone.
+     * of reach of a later sweep too. Only the session's own are moved (started after
+     * {@code sessionStart}): a process as old as the session or older, moved in by root, is left where it
+     * is, and the cgroup with it; so is a cgroup below (a nested session's, still live). True when it is gone.
      */
-    public boolean removeLeavingTheRest() {
+    public boolean removeLeavingTheRest(long sessionStart) {
         if (remove()) {
             return true;
         }
@@ -203,7 +204,10 @@ public final class SessionCgroup {
         // at the depth bound: this cgroup's own processes, not those of the cgroups below
         addMembers(dir.toFile(), left, 32);
         for (long pid : left) {
-            moveOut(pid);
+            ProcStat stat = ProcFs.stat(pid);
+            if (stat != null && stat.startTicks() > sessionStart) {
+                moveOut(pid);
+            }
         }
         return remove();
     }
@@ -211,7 +215,7 @@ public final class SessionCgroup {
     /** Removes this cgroup and those below it, deepest first, if they are empty; true when it is gone. */
     public boolean remove() {
         removeTree(dir.toFile(), 0);
-        return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+        return !dir.toFile().exists();
     }
 
     private static void removeTree(File cgroup, int depth) {

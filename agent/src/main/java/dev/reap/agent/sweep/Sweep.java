@@ -51,7 +51,7 @@ public final class Sweep {
             for (long pid : cgroup.members()) {
                 ProcStat stat = scan.table().get(pid);
                 // born there after its JVM's start, or it is no process of that session
-                if (stat != null && !stat.exited() && stat.startTicks() >= owner.startTime() && listed.add(pid)) {
+                if (stat != null && !stat.exited() && stat.startTicks() > owner.startTime() && listed.add(pid)) {
                     targets.add(Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid),
                             Origin.leftoverOf(cgroup.sessionId())));
                 }
@@ -63,7 +63,7 @@ public final class Sweep {
     /** Removes the cgroups of dead sessions, after a sweep's reap: what it left alone is moved out of them first. */
     public static void removeDeadCgroups(SessionScan scan, String onlySession) {
         for (SessionCgroup cgroup : deadCgroups(scan, onlySession)) {
-            cgroup.removeLeavingTheRest();
+            cgroup.removeLeavingTheRest(Session.parse(cgroup.sessionId()).startTime());
         }
     }
 
