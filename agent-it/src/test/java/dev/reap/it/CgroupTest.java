@@ -152,6 +152,47 @@ class CgroupTest extends HostTest {
         }
     }
 
+    /**
+     * Cgroups named like sessions that cannot be judged from here (another namespace's view): the
+     * sweep removes an empty one once it is a minute old, touching no process; it leaves a fresh
+     * empty one (a live session about to move in) and one holding a process, which it neither
+     * signals nor moves.
+     */
+    @org.junit.jupiter.api.Test
+    void theSweepRemovesOldEmptyCgroupsItCannotJudgeAndTouchesNoProcess() throws Exception {
+        Path base = Cgroups.dirOf(ProcessHandle.current().pid());
+        Path oldEmpty = Files.createDirectory(base.resolve("reap-77-88-aaaaaaaaaaaa"));
+        Path freshEmpty = Files.createDirectory(base.resolve("reap-77-89-aaaaaaaaaaaa"));
+        Path holding = Files.createDirectory(base.resolve("reap-77-90-aaaaaaaaaaaa"));
+        ProcessBuilder builder = new ProcessBuilder("sleep", "600");
+        builder.environment().put(MARK, mark);
+        Process sleep = builder.start();
+        try {
+            Files.writeString(holding.resolve("cgroup.procs"), Long.toString(sleep.pid()));
+            java.nio.file.attribute.FileTime twoMinutesAgo = java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() - 120_000);
+            Files.setLastModifiedTime(oldEmpty, twoMinutesAgo);
+            Files.setLastModifiedTime(holding, twoMinutesAgo);
+
+            dev.reap.it.support.Cli sweep = dev.reap.it.support.Cli.run(dir, mark, "sweep");
+
+            assertThat(sweep.status).as("%s", sweep).isZero();
+            assertThat(Files.exists(oldEmpty)).as("an old empty one").isFalse();
+            assertThat(Files.exists(freshEmpty)).as("a fresh empty one").isTrue();
+            assertThat(Files.exists(holding)).as("one holding a process").isTrue();
+            assertThat(sleep.isAlive()).isTrue();
+            assertThat(Cgroups.dirOf(sleep.pid())).isEqualTo(holding);
+        } finally {
+            if (sleep.isAlive()) {
+                Files.writeString(base.resolve("cgroup.procs"), Long.toString(sleep.pid()));
+            }
+            sleep.destroyForcibly().waitFor();
+            for (Path p : List.of(oldEmpty, freshEmpty, holding)) {
+                p.toFile().delete();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource(Jdk.EVERY)
     void withoutTheCgroupTheDaemonEscapes(int major) throws Exception {

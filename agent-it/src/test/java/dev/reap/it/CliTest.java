@@ -5,6 +5,7 @@ import dev.reap.it.support.HostTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +39,28 @@ class CliTest extends HostTest {
         assertThat(r.status).isEqualTo(2);
         assertThat(r.out).isEmpty();
         assertThat(r.err).isEqualTo("reap-agent: unknown command 'reap-everything'; accepted: attach, list, sweep, reap, run, ps, report, demo, --help, --version\n");
+    }
+
+    @Test
+    void everyVerbTakesHelp() throws Exception {
+        for (String verb : List.of("attach", "list", "sweep", "reap", "run", "ps", "report", "demo")) {
+            Cli help = cli(verb, "--help");
+            assertThat(help.status).as("%s --help: %s", verb, help).isZero();
+            assertThat(help.out).as("%s --help", verb).contains("usage").doesNotContain("unknown");
+        }
+        Cli extra = cli("list", "now");
+        assertThat(extra.status).isEqualTo(2);
+        assertThat(extra.err).contains("--list takes no arguments; got 'now'");
+    }
+
+    @Test
+    void aMisspeltCommandOrFlagGetsDidYouMean() throws Exception {
+        Cli verb = cli("swep");
+        assertThat(verb.status).isEqualTo(2);
+        assertThat(verb.err).startsWith("reap-agent: unknown command 'swep'; did you mean sweep? accepted: ");
+        Cli flag = cli("sweep", "--dryrun");
+        assertThat(flag.status).isEqualTo(2);
+        assertThat(flag.err).contains("unknown argument '--dryrun'; did you mean --dry-run? accepted: ");
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.reap.it;
 
+import dev.reap.it.hosts.EscapeHost;
 import dev.reap.it.hosts.SpawnOnceHost;
 import dev.reap.it.support.Host;
 import dev.reap.it.support.HostTest;
 import dev.reap.it.support.Jdk;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,10 +21,32 @@ class ConfigErrorsTest extends HostTest {
     }
 
     @Test
+    void aSecondLoadWithOptionsOfItsOwnSaysTheyAreIgnored() throws Exception {
+        Path report = dir.resolve("report.json");
+        Host host = host(Jdk.current()).env("JAVA_TOOL_OPTIONS", "-javaagent:" + Host.AGENT_JAR.toAbsolutePath())
+                .agent("report=" + report).start(SpawnOnceHost.class);
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(host.stderr()).contains("[reap] warning: the agent is loaded a second time (JAVA_TOOL_OPTIONS and "
+                + "-javaagent, say); its options 'report=" + report + "' are ignored, the first load's ('') stand");
+    }
+
+    @Test
+    void aStartUpKeySetAfterTheStartSaysItHasNoEffect() throws Exception {
+        Host host = host(Jdk.current()).agent().start(EscapeHost.class, "late-key");
+        long child = host.spawned().get("child");
+        host.send("go");
+        assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        String warning = "reap.scope=test was set after the JVM started";
+        assertThat(host.stderr()).contains(warning);
+        assertThat(host.stderr().indexOf(warning)).as("once").isEqualTo(host.stderr().lastIndexOf(warning));
+    }
+
+    @Test
     void badValueInAgentOptions() throws Exception {
         assertStopsWithOneLine(host(Jdk.current()).agent("grace=soon").start(SpawnOnceHost.class),
                 "[reap] error: invalid reap.grace='soon' (from agent options grace): expected a duration such as 3s, "
-                        + "250ms, 1.5s, 2m, or a number of seconds (at most 1h)");
+                        + "250ms, 1.5s, 2m, 1h, or a number of seconds (at most 1h)");
     }
 
     @Test

@@ -22,11 +22,14 @@ import java.security.CodeSource;
  * mistake stops the JVM, like a bad {@code -XX} flag), hook {@code ProcessBuilder} and start the
  * sweep. Everything else is set up by the runtime at the host's first spawn. (Setting up on a
  * thread of its own while {@code main} starts was measured: no faster on two cores, where the JIT
- * already uses the other one.) A second load in the same JVM is a no-op.
+ * already uses the other one.) A second load in the same JVM is a no-op, with one warning when it
+ * has options of its own.
  */
 public final class Agent {
     /** Guarded by the class. */
     private static boolean loaded;
+    /** Guarded by Agent.class: the options of the load that took effect. */
+    private static String loadedOptions;
     /** The agent running in this JVM; null when none is (or it is disabled). */
     private static volatile AgentRuntime running;
     /**
@@ -64,6 +67,11 @@ public final class Agent {
         Config config;
         synchronized (Agent.class) {
             if (loaded) {
+                if (!String.valueOf(options).trim().isEmpty() && !String.valueOf(options).equals(String.valueOf(loadedOptions))) {
+                    Log.line("warning: the agent is loaded a second time (JAVA_TOOL_OPTIONS and -javaagent, say); its "
+                            + "options '" + options + "' are ignored, the first load's ('" + (loadedOptions == null ? ""
+                            : loadedOptions) + "') stand: give the options once");
+                }
                 return;
             }
             try {
@@ -84,6 +92,7 @@ public final class Agent {
                 return;
             }
             loaded = true;
+            loadedOptions = options;
             System.setProperty(LOADED_PROPERTY, version() + (config.enabled() ? "" : " (disabled)"));
         }
         Log.setLevel(config.log());

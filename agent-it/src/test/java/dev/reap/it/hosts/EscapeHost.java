@@ -116,6 +116,11 @@ public final class EscapeHost {
                 // the grandchild is orphaned before the exit: without a tag, only the look knows it
                 shell.destroyForcibly().waitFor();
                 return;
+            case "late-key":
+                // as Surefire's systemPropertyVariables would, after premain
+                System.setProperty("reap.scope", "test");
+                System.out.println("child " + new ProcessBuilder("sleep", "600").start().pid());
+                break;
             case "env-cleared":
                 // a daemon that drops the tag (env -i) and leaves the tree (setsid, its parent exits at once)
                 Path daemon = Paths.get(args[1], "daemon");

@@ -4,8 +4,10 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.config.Durations;
+import dev.reap.agent.config.Spelling;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,11 @@ final class Arguments {
                 }
                 parsed.values.put(name, value);
             } else {
-                throw new UsageException(command + ": unknown argument '" + arg + "'; accepted: "
+                List<String> known = new ArrayList<>(flags);
+                known.addAll(options);
+                String nearest = name.startsWith("-") ? Spelling.nearest(name, known) : null;
+                throw new UsageException(command + ": unknown argument '" + arg + "'; "
+                        + (nearest != null ? "did you mean " + nearest + "? " : "") + "accepted: "
                         + String.join(", ", flags) + (options.isEmpty() ? "" : ", " + String.join(" X, ", options) + " X"));
             }
         }

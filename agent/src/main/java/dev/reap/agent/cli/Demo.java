@@ -27,6 +27,13 @@ final class Demo {
     }
 
     int run(String[] args) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println("usage: java -jar reap-agent.jar demo");
+            out.println();
+            out.println("Starts a JVM with the agent that spawns a few processes (a plain child, a setsid daemon,");
+            out.println("one that ignores SIGINT), ends it, and shows what was reaped and that nothing survived.");
+            return Main.OK;
+        }
         if (args.length > 0) {
             err.println("reap-agent: demo takes no arguments, got '" + args[0] + "'");
             return Main.USAGE;

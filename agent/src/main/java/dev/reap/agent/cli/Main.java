@@ -1,7 +1,10 @@
 package dev.reap.agent.cli;
 
+import dev.reap.agent.config.Spelling;
+
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code java -jar reap-agent.jar <command>}. Exit status: 0 done (nothing left), 1 something
@@ -11,6 +14,8 @@ public final class Main {
     public static final int OK = 0;
     public static final int LEFT_SOMETHING = 1;
     public static final int USAGE = 2;
+    private static final List<String> COMMANDS = List.of("attach", "list", "sweep", "reap", "run", "ps", "report", "demo",
+            "--help", "--version");
 
     private Main() {
     }
@@ -50,11 +55,21 @@ public final class Main {
             case "report":
                 return new ReportCommand(out, err).run(rest);
             case "list":
-                return new AttachCommand(out, err).run(new String[] {"--list"});
+                return new AttachCommand(out, err).run(rest.length == 1 && (rest[0].equals("--help") || rest[0].equals("-h"))
+                        ? rest : concat("--list", rest));
             default:
-                err.println("reap-agent: unknown command '" + args[0] + "'; accepted: attach, list, sweep, reap, run, ps, report, demo, --help, --version");
+                String nearest = Spelling.nearest(args[0], COMMANDS);
+                err.println("reap-agent: unknown command '" + args[0] + "'; " + (nearest != null ? "did you mean "
+                        + nearest + "? " : "") + "accepted: " + String.join(", ", COMMANDS));
                 return USAGE;
         }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 
     static String version() {

@@ -86,35 +86,12 @@ final class AgentOptions {
 
     /** The known key closest to {@code name} by edit distance, when it is close enough to be a typo. */
     static Key nearest(String name) {
-        Key best = null;
-        int bestDistance = Integer.MAX_VALUE;
+        List<String> names = new ArrayList<>();
         for (Key key : Key.values()) {
-            int d = editDistance(name.toLowerCase(Locale.ROOT), key.shortName());
-            if (d < bestDistance) {
-                best = key;
-                bestDistance = d;
-            }
+            names.add(key.shortName());
         }
-        return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
+        String nearest = Spelling.nearest(name.toLowerCase(Locale.ROOT), names);
+        return nearest == null ? null : Key.byName(nearest);
     }
 
     private static String knownKeys(boolean full) {

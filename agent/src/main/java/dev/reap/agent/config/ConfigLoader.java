@@ -28,6 +28,7 @@ public final class ConfigLoader {
     private final String optionsName;
     private volatile Config atStart;
     private volatile boolean warnedAtExit;
+    private volatile boolean warnedSetLate;
 
     private ConfigLoader(Map<Key, String> agentOptions, String optionsName) {
         this.agentOptions = agentOptions;
@@ -79,6 +80,7 @@ public final class ConfigLoader {
      * the watchdog; an invalid value keeps the start-up configuration, with one warning.
      */
     public Config atExit() {
+        warnIfSetTooLate(System.getProperties());
         try {
             return reloadExitKeys(atStart, System.getProperties(), System.getenv());
         } catch (ConfigException e) {
@@ -87,6 +89,27 @@ public final class ConfigLoader {
                 Loggers.get(ConfigLoader.class).warn("{}; using the values read at start-up", e.getMessage());
             }
             return atStart;
+        }
+    }
+
+    /**
+     * One warning for a key that is read only at start-up whose system property was set since
+     * (Surefire's {@code systemPropertyVariables} are set after {@code premain}): it does nothing.
+     */
+    private void warnIfSetTooLate(Properties properties) {
+        Config start = atStart;
+        if (warnedSetLate || start == null) {
+            return;
+        }
+        for (Key key : Key.values()) {
+            String now = properties.getProperty(key.property());
+            if (!key.readAgainAtExit() && !agentOptions.containsKey(key) && now != null && !now.equals(start.text(key))) {
+                warnedSetLate = true;
+                Loggers.get(ConfigLoader.class).warn("{}={} was set after the JVM started (Surefire's "
+                        + "systemPropertyVariables?) and is read only at start-up: it has no effect; set it where the JVM "
+                        + "starts (-D{}={} in argLine, or the agent options)", key.property(), now, key.property(), now);
+                return;
+            }
         }
     }
 
@@ -194,7 +217,10 @@ public final class ConfigLoader {
         for (int i = 0; i <= text.length(); i++) {
             if (i == text.length() || text.charAt(i) == ',' || text.charAt(i) == '+') {
                 Signal s = Signal.parse(text.substring(start, i));
-                if (s == null || signals.contains(s)) {
+                if (s != null && signals.contains(s)) {
+                    throw new ConfigException(accepted.getMessage() + "; " + s.name() + " is given twice: each rung is a different signal");
+                }
+                if (s == null) {
                     throw accepted;
                 }
                 signals.add(s);
@@ -215,7 +241,7 @@ public final class ConfigLoader {
         if (v.equals("false") || v.equals("no") || v.equals("off") || v.equals("0")) {
             return Boolean.FALSE;
         }
-        throw new ConfigException("true or false");
+        throw new ConfigException("true or false (also yes or no, on or off, 1 or 0)");
     }
 
     private static Pattern pattern(String text) throws ConfigException {

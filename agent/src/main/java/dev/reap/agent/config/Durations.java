@@ -5,7 +5,7 @@ import java.time.Duration;
 /** Parses and prints durations as users write them: {@code 3s}, {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 3}. */
 public final class Durations {
     public static final String ACCEPTED =
-            "a duration such as 3s, 250ms, 1.5s, 2m, or a number of seconds (at most 1h)";
+            "a duration such as 3s, 250ms, 1.5s, 2m, 1h, or a number of seconds (at most 1h)";
 
     private static final Duration MAX = Duration.ofHours(1);
 
@@ -25,6 +25,9 @@ public final class Durations {
             number = t.substring(0, t.length() - 1);
         } else if (t.endsWith("m")) {
             unitNanos = 60_000_000_000L;
+            number = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("h")) {
+            unitNanos = 3_600_000_000_000L;
             number = t.substring(0, t.length() - 1);
         } else {
             unitNanos = 1_000_000_000L;

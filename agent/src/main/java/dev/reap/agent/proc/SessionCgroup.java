@@ -131,6 +131,12 @@ public final class SessionCgroup {
         return dir;
     }
 
+    /** True when this cgroup was made more than {@code millis} ago. */
+    public boolean olderThanMillis(long millis) {
+        long made = dir.toFile().lastModified();
+        return made > 0 && System.currentTimeMillis() - made > millis;
+    }
+
     /** Moves the calling process (the JVM, with all its threads) in; false when the kernel refused. */
     public boolean enter() {
         return write(dir.resolve("cgroup.procs"), "0");

@@ -36,7 +36,7 @@ public final class Report {
         List<Object> processes = new ArrayList<>();
         for (List<Outcome> outcomes : List.of(earlier, result.outcomes(), excluded)) {
             for (Outcome o : outcomes) {
-                processes.add(process(o));
+                processes.add(process(o, pid));
             }
         }
         Map<String, Object> report = new LinkedHashMap<>();
@@ -53,13 +53,15 @@ public final class Report {
         Files.write(path, Json.write(report).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Map<String, Object> process(Outcome o) {
+    /** {@code jvm}: the session's JVM, which spawned its children. */
+    private static Map<String, Object> process(Outcome o, long jvm) {
         Origin origin = o.target().origin();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("pid", o.target().pid());
         p.put("command", o.target().commandLine());
         p.put("origin", origin.kindName());
-        p.put("spawnedBy", origin.spawnedBy() == 0 ? null : origin.spawnedBy());
+        p.put("spawnedBy", origin.kind() == Origin.Kind.CHILD ? Long.valueOf(jvm)
+                : origin.spawnedBy() == 0 ? null : Long.valueOf(origin.spawnedBy()));
         p.put("spawnedAt", origin.spawnedAtMillis() < 0 ? null : Instant.ofEpochMilli(origin.spawnedAtMillis()).toString());
         p.put("site", origin.site() == null ? null : origin.site().toString());
         p.put("session", origin.session());

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class Sweep {
     /** Where orphans land: PID 1, or a subreaper; these are the usual subreapers' names. */
+    private static final long EMPTY_CGROUP_MILLIS = 60_000;
     private static final List<String> ADOPTERS = List.of("systemd", "init", "tini", "dumb-init", "docker-init", "catatonit");
 
     private Sweep() {
@@ -60,10 +61,22 @@ public final class Sweep {
         return targets;
     }
 
-    /** Removes the cgroups of dead sessions, after a sweep's reap: what it left alone is moved out of them first. */
+    /**
+     * Removes the cgroups of dead sessions, after a sweep's reap: what it left alone is moved out of
+     * them first. An empty one is removed whatever its session (one of another namespace cannot be
+     * judged from here, and removing an empty cgroup touches no process) once it is a minute old: a
+     * live session's cgroup is empty only in the moment between its making and its JVM's move in.
+     */
     public static void removeDeadCgroups(SessionScan scan, String onlySession) {
         for (SessionCgroup cgroup : deadCgroups(scan, onlySession)) {
             cgroup.removeLeavingTheRest(Session.parse(cgroup.sessionId()).startTime());
+        }
+        ProcStat self = ProcFs.self();
+        for (SessionCgroup cgroup : self == null || onlySession != null ? List.<SessionCgroup>of()
+                : SessionCgroup.besideThis(self.pid(), self.startTicks())) {
+            if (cgroup.olderThanMillis(EMPTY_CGROUP_MILLIS) && cgroup.members().isEmpty()) {
+                cgroup.remove();
+            }
         }
     }
 

@@ -136,6 +136,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRepeatedSignalIsNamedAndAGraceMayBeInHours() throws ConfigException {
+        assertThatThrownBy(() -> load("signals=INT,INT,KILL")).hasMessageEndingWith("; INT is given twice: each rung is a different signal");
+        assertThat(load("grace=1h").grace()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(load("grace=0.5h").grace()).isEqualTo(java.time.Duration.ofMinutes(30));
+    }
+
+    @Test
     void signalsMayBeNumbers() throws ConfigException {
         assertThat(load("signals=2,15,9").signals()).containsExactly(Signal.INT, Signal.TERM, Signal.KILL);
         assertThat(load("signals=HUP+KILL").signals()).containsExactly(Signal.HUP, Signal.KILL);
@@ -147,8 +154,10 @@ class ConfigLoaderTest {
         "signals=INT,TERM; invalid reap.signals='INT,TERM' (from agent options signals): expected a comma-separated list of signals ending in KILL",
         "signals=INT,STOP,KILL; invalid reap.signals='INT,STOP,KILL'",
         "signals=INT,INT,KILL; invalid reap.signals='INT,INT,KILL'",
+        "signals=INT,TERM,INT,KILL; invalid reap.signals='INT,TERM,INT,KILL' (from agent options signals): expected a comma-separated list of signals ending in KILL, such as INT,TERM,KILL (names HUP",
+        "grace=2h; invalid reap.grace='2h' (from agent options grace): expected a duration such as 3s, 250ms, 1.5s, 2m, 1h,",
         "signals=KILL,INT,KILL; invalid reap.signals='KILL,INT,KILL'",
-        "enabled=maybe; invalid reap.enabled='maybe' (from agent options enabled): expected true or false",
+        "enabled=maybe; invalid reap.enabled='maybe' (from agent options enabled): expected true or false (also yes or no, on or off, 1 or 0)",
         "watchdog=2; invalid reap.watchdog='2'",
         "sweep=; invalid reap.sweep=''",
         "exclude=(unclosed; invalid reap.exclude='(unclosed' (from agent options exclude): expected a Java regular expression",
