@@ -54,6 +54,16 @@ class CliTest extends HostTest {
     }
 
     @Test
+    void aReportPatternThatMatchesNothingMeansNothingWasReaped() throws Exception {
+        String pattern = dir.resolve("reap-*.json").toString();
+        Cli none = cli("report", pattern);
+        assertThat(none.status).as("%s", none).isZero();
+        assertThat(none.out).isEqualTo("no report matches " + pattern + ": nothing was reaped there\n");
+        Cli missing = cli("report", dir.resolve("reap-1.json").toString());
+        assertThat(missing.status).as("a file named, not a pattern: a mistake").isEqualTo(2);
+    }
+
+    @Test
     void aMisspeltCommandOrFlagGetsDidYouMean() throws Exception {
         Cli verb = cli("swep");
         assertThat(verb.status).isEqualTo(2);

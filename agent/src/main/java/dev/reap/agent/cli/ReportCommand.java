@@ -46,7 +46,13 @@ final class ReportCommand {
         }
         List<Map<String, Object>> reports = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
-        for (String arg : args) {
+        List<String> files = expanded(args);
+        if (files.isEmpty()) {
+            // a pattern the shell left as it was (no file matched): no JVM wrote a report there
+            out.println("no report matches " + String.join(" ", args) + ": nothing was reaped there");
+            return Main.OK;
+        }
+        for (String arg : files) {
             Path path = Paths.get(arg);
             try {
                 reports.add(read(path));
@@ -105,6 +111,36 @@ final class ReportCommand {
                 + (processes == 1 ? " process: " : " processes: ") + polite + " ended politely, " + forced + " needed SIGKILL, "
                 + survived + " survived it, " + excluded + " excluded");
         return forced > 0 || survived > 0 ? Main.LEFT_SOMETHING : Main.OK;
+    }
+
+    /**
+     * The files named: a name with {@code *}, {@code ?} or {@code [} (a pattern the shell did not
+     * expand, or quoted) stands for the files of its directory it matches, in name order, and for
+     * none when none does.
+     */
+    private static List<String> expanded(String[] args) {
+        List<String> files = new ArrayList<>();
+        for (String arg : args) {
+            Path path = Paths.get(arg);
+            String name = path.getFileName() == null ? "" : path.getFileName().toString();
+            boolean pattern = name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || name.indexOf('[') >= 0;
+            if (!pattern || java.nio.file.Files.exists(path)) {
+                files.add(arg);
+                continue;
+            }
+            Path dir = path.getParent() == null ? Paths.get(".") : path.getParent();
+            java.nio.file.PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + name);
+            java.io.File[] entries = dir.toFile().listFiles();
+            List<String> matched = new ArrayList<>();
+            for (java.io.File entry : entries == null ? new java.io.File[0] : entries) {
+                if (entry.isFile() && matcher.matches(Paths.get(entry.getName()))) {
+                    matched.add(entry.getPath());
+                }
+            }
+            java.util.Collections.sort(matched);
+            files.addAll(matched);
+        }
+        return files;
     }
 
     @SuppressWarnings("unchecked")
