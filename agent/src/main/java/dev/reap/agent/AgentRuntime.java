@@ -169,8 +169,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             }
             made.remove();
         }
+        String unavailable = SessionCgroup.unavailable();
         String why = "cannot make the session's cgroup" + (made == null ? "" : " " + made) + " and move the JVM in: "
-                + SessionCgroup.unavailable();
+                + (unavailable != null ? unavailable : "the kernel refused the move");
         if (config.cgroup() == Config.Cgroup.ON) {
             Loggers.get(AgentRuntime.class).warn(why);
         } else {
@@ -247,9 +248,8 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // not empty: a spawn made while the JVM was leaving, which the after-exit watch removes
-        if (!cgroup.removeLeavingTheRest(session.startTime())) {
-            debug("the session's cgroup " + cgroup + " holds a nested session's; the sweep removes it later");
+        if (!cgroup.removeLeavingTheRest()) {
+            debug("the session's cgroup " + cgroup + " stays: it holds a nested session's, or a process not the session's");
         }
     }
 

@@ -3,14 +3,17 @@ package dev.reap.agent.cli;
 import dev.reap.agent.report.Json;
 import dev.reap.agent.report.Summary;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -124,20 +127,20 @@ final class ReportCommand {
             Path path = Paths.get(arg);
             String name = path.getFileName() == null ? "" : path.getFileName().toString();
             boolean pattern = name.indexOf('*') >= 0 || name.indexOf('?') >= 0 || name.indexOf('[') >= 0;
-            if (!pattern || java.nio.file.Files.exists(path)) {
+            if (!pattern || Files.exists(path)) {
                 files.add(arg);
                 continue;
             }
             Path dir = path.getParent() == null ? Paths.get(".") : path.getParent();
-            java.nio.file.PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + name);
-            java.io.File[] entries = dir.toFile().listFiles();
+            PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + name);
+            File[] entries = dir.toFile().listFiles();
             List<String> matched = new ArrayList<>();
-            for (java.io.File entry : entries == null ? new java.io.File[0] : entries) {
+            for (File entry : entries == null ? new File[0] : entries) {
                 if (entry.isFile() && matcher.matches(Paths.get(entry.getName()))) {
                     matched.add(entry.getPath());
                 }
             }
-            java.util.Collections.sort(matched);
+            Collections.sort(matched);
             files.addAll(matched);
         }
         return files;

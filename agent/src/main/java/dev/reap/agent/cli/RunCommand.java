@@ -6,8 +6,8 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
-import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.reap.Signaller;
 import dev.reap.agent.sweep.StartupSweep;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -139,12 +139,9 @@ final class RunCommand {
         }
 
         private void forward(Signal signal) {
-            try {
-                OwnSpawns.start(new ProcessBuilder("kill", "-" + signal.getName(), Long.toString(child.pid())));
-            } catch (IOException e) {
-                if (signal.getName().equals("TERM")) {
-                    child.destroy();
-                }
+            dev.reap.agent.reap.Signal ours = dev.reap.agent.reap.Signal.parse(signal.getName());
+            if (!Signaller.sendOnce(ours, child.pid()) && ours == dev.reap.agent.reap.Signal.TERM) {
+                child.destroy();
             }
         }
     }

@@ -22,15 +22,12 @@ public final class CgroupKill implements GroupKill {
     private final SessionCgroup cgroup;
     /** The JVM reaping its own session, or -1 (the watchdog's JVM is gone). */
     private final long jvm;
-    /** The session's start (clock ticks): a process older than it is not the session's, however it got in. */
-    private final long sessionStart;
     /** Orphans started at or after this (clock ticks) may be another hook's: they keep the kill off. */
     private final long spareFromTicks;
 
-    public CgroupKill(SessionCgroup cgroup, long jvm, long sessionStart, long spareFromTicks) {
+    public CgroupKill(SessionCgroup cgroup, long jvm, long spareFromTicks) {
         this.cgroup = cgroup;
         this.jvm = jvm;
-        this.sessionStart = sessionStart;
         this.spareFromTicks = spareFromTicks;
     }
 
@@ -61,7 +58,7 @@ public final class CgroupKill implements GroupKill {
             if (targets.contains(p)) {
                 return true;
             }
-            if (stat.startTicks() <= sessionStart) {
+            if (!cgroup.holdsAsItsOwn(stat)) {
                 // moved in by someone (root) who could: not ours to kill
                 return false;
             }

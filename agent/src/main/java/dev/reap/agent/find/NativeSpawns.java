@@ -141,7 +141,7 @@ public final class NativeSpawns implements Predicate<Adopted> {
         for (long pid : cgroup.members()) {
             ProcStat stat = pid == session.pid() || registry.get(pid) != null || OwnSpawns.isOwn(pid) ? null
                     : ProcFs.stat(pid);
-            if (stat == null || stat.exited() || stat.startTicks() <= session.startTime()) {
+            if (stat == null || stat.exited() || !cgroup.holdsAsItsOwn(stat)) {
                 continue;
             }
             Long before = told.put(pid, stat.startTicks());

@@ -189,7 +189,7 @@ public final class SessionTargets {
         }
         addTagged(table, variable, session, value, sinceTicks, self, test, found, skip);
         if (cgroup != null) {
-            addMembers(table, cgroup, sinceTicks, self, found, skip);
+            addMembers(table, cgroup, self, found, skip);
         }
         return new ArrayList<>(found.values());
     }
@@ -200,13 +200,12 @@ public final class SessionTargets {
      * environment, its parent or its user; not the JVM, nor the agent's own helpers, nor anything
      * older than the session.
      */
-    private static void addMembers(ProcessTable table, SessionCgroup cgroup, long sinceTicks, long self,
-                                   Map<Long, Target> found, Set<Long> skip) {
+    private static void addMembers(ProcessTable table, SessionCgroup cgroup, long self, Map<Long, Target> found,
+                                   Set<Long> skip) {
         Origin origin = null;
         for (long pid : cgroup.members()) {
             ProcStat stat = table.get(pid);
-            // not older than the JVM, nor as old: a child starts in a later clock tick than its JVM
-            if (stat == null || stat.exited() || pid == self || pid == ProcFs.selfPid() || stat.startTicks() <= sinceTicks
+            if (stat == null || stat.exited() || pid == self || pid == ProcFs.selfPid() || !cgroup.holdsAsItsOwn(stat)
                     || found.containsKey(pid) || skip.contains(pid) || OwnSpawns.isOwn(pid)) {
                 continue;
             }

@@ -86,14 +86,11 @@ public final class SessionCgroup {
      */
     public static List<SessionCgroup> besideThis(long pid, long startTicks) {
         List<SessionCgroup> found = new ArrayList<>();
-        Path own = ownCgroup();
-        String ownSession = PREFIX + pid + "-" + startTicks;
-        Path base = own != null && own.getFileName() != null && names(own.getFileName().toString(), ownSession)
-                ? own.getParent() : own;
+        String ownSession = pid + "-" + startTicks;
+        Path base = baseOf(ownSession);
         File[] entries = base == null ? null : base.toFile().listFiles();
         for (File entry : entries == null ? new File[0] : entries) {
-            String name = entry.getName();
-            if (name.startsWith(PREFIX) && !names(name, ownSession) && entry.isDirectory()
+            if (entry.getName().startsWith(PREFIX) && !isOf(entry.toPath(), ownSession) && entry.isDirectory()
                     && ownedByUs(entry.toPath())) {
                 found.add(new SessionCgroup(entry.toPath()));
             }
@@ -101,9 +98,13 @@ public final class SessionCgroup {
         return found;
     }
 
-    /** True when the cgroup {@code name} is that of the session {@code <pid>-<start>} stands for, with or without its view. */
-    private static boolean names(String name, String pidAndStart) {
-        return name.equals(pidAndStart) || name.startsWith(pidAndStart + "-");
+    /**
+     * True when {@code cgroup} is the cgroup of the session {@code session} names: its id, or its
+     * {@code <pid>-<start>} (then with or without the view).
+     */
+    private static boolean isOf(Path cgroup, String session) {
+        String name = cgroup == null || cgroup.getFileName() == null ? "" : cgroup.getFileName().toString();
+        return name.equals(PREFIX + session) || name.startsWith(PREFIX + session + "-");
     }
 
     /**
@@ -114,7 +115,7 @@ public final class SessionCgroup {
         // a move can fail while a thread of the process is being made or ending: tried again
         for (int attempt = 0; attempt < 5; attempt++) {
             Path own = ownCgroup();
-            if (own == null || own.getFileName() == null || !own.getFileName().toString().equals(PREFIX + sessionId)) {
+            if (!isOf(own, sessionId)) {
                 return true;
             }
             write(own.getParent().resolve("cgroup.procs"), "0");
@@ -127,8 +128,19 @@ public final class SessionCgroup {
         return dir.getFileName().toString().substring(PREFIX.length());
     }
 
-    public Path path() {
-        return dir;
+    /**
+     * True when {@code process}, found in this cgroup, is its session's: it started in a later clock
+     * tick than the session's JVM (as every child does). Only the session's processes are born here;
+     * one as old as the JVM or older was moved in by someone who could (root), and is not ours. The
+     * start is read from the cgroup's name ({@code <pid>-<start>-<view>}); a name that holds none
+     * makes nothing the session's.
+     */
+    public boolean holdsAsItsOwn(ProcStat process) {
+        String id = sessionId();
+        int first = id.indexOf('-');
+        int second = first < 0 ? -1 : id.indexOf('-', first + 1);
+        long start = first < 0 ? -1 : ProcStat.parseLong(id, first + 1, second < 0 ? id.length() : second);
+        return start >= 0 && process.startTicks() > start;
     }
 
     /** True when this cgroup was made more than {@code millis} ago. */
@@ -198,11 +210,11 @@ public final class SessionCgroup {
     /**
      * Removes this cgroup, first moving out to the one above what its reaping left in it (what
      * {@code reap.exclude} spares, another shutdown hook's spawn, a survivor): left alone means out
-     * of reach of a later sweep too. Only the session's own are moved (started after
-     * {@code sessionStart}): a process as old as the session or older, moved in by root, is left where it
-     * is, and the cgroup with it; so is a cgroup below (a nested session's, still live). True when it is gone.
+     * of reach of a later sweep too. Only the session's own are moved ({@link #holdsAsItsOwn}): one
+     * that root moved in is left where it is, and the cgroup with it; so is a cgroup below (a nested
+     * session's, still live). True when it is gone.
      */
-    public boolean removeLeavingTheRest(long sessionStart) {
+    public boolean removeLeavingTheRest() {
         if (remove()) {
             return true;
         }
@@ -211,7 +223,7 @@ public final class SessionCgroup {
         addMembers(dir.toFile(), left, 32);
         for (long pid : left) {
             ProcStat stat = ProcFs.stat(pid);
-            if (stat != null && stat.startTicks() > sessionStart) {
+            if (stat != null && holdsAsItsOwn(stat)) {
                 moveOut(pid);
             }
         }
@@ -241,12 +253,9 @@ public final class SessionCgroup {
      * Where sessions' cgroups are made: this process's cgroup, or the one above it when this
      * process is in its own session's ({@code ownSessionId}).
      */
-    private static Path baseOf(String ownSessionId) {
+    private static Path baseOf(String ownSession) {
         Path own = ownCgroup();
-        if (own != null && own.getFileName() != null && own.getFileName().toString().equals(PREFIX + ownSessionId)) {
-            return own.getParent();
-        }
-        return own;
+        return isOf(own, ownSession) ? own.getParent() : own;
     }
 
     /**

@@ -85,7 +85,7 @@ public final class ExitReap implements Runnable {
             }
             Reaping reaping = Reaping.atExit(config, session, found).alsoReporting(earlier).lookingAgainWith(new Targets());
             if (cgroup != null) {
-                reaping.killingGroupWith(new CgroupKill(cgroup, session.pid(), session.startTime(), exitBeganTicks));
+                reaping.killingGroupWith(new CgroupKill(cgroup, session.pid(), exitBeganTicks));
             }
             warmSummaryWhileWaiting(reaping.targets());
             reaping.reap(sigint);

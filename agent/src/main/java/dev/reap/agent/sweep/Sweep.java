@@ -48,11 +48,9 @@ public final class Sweep {
             }
         }
         for (SessionCgroup cgroup : deadCgroups(scan, onlySession)) {
-            Session owner = Session.parse(cgroup.sessionId());
             for (long pid : cgroup.members()) {
                 ProcStat stat = scan.table().get(pid);
-                // born there after its JVM's start, or it is no process of that session
-                if (stat != null && !stat.exited() && stat.startTicks() > owner.startTime() && listed.add(pid)) {
+                if (stat != null && !stat.exited() && cgroup.holdsAsItsOwn(stat) && listed.add(pid)) {
                     targets.add(Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid),
                             Origin.leftoverOf(cgroup.sessionId())));
                 }
@@ -69,7 +67,7 @@ public final class Sweep {
      */
     public static void removeDeadCgroups(SessionScan scan, String onlySession) {
         for (SessionCgroup cgroup : deadCgroups(scan, onlySession)) {
-            cgroup.removeLeavingTheRest(Session.parse(cgroup.sessionId()).startTime());
+            cgroup.removeLeavingTheRest();
         }
         ProcStat self = ProcFs.self();
         for (SessionCgroup cgroup : self == null || onlySession != null ? List.<SessionCgroup>of()

@@ -57,7 +57,7 @@ final class HostDeathReap implements Runnable {
                 : Reaping.afterHostDeath(config, session, targets());
         reaping.lookingAgainWith(new Targets());
         if (cgroup != null) {
-            reaping.killingGroupWith(new CgroupKill(cgroup, -1, session.startTime(), Long.MAX_VALUE));
+            reaping.killingGroupWith(new CgroupKill(cgroup, -1, Long.MAX_VALUE));
         }
         try {
             if (reaping.targets().isEmpty() && (afterExit || !reaping.excludedAny() && config.report() == null)) {
@@ -66,7 +66,7 @@ final class HostDeathReap implements Runnable {
             }
             reaping.reap(shell);
         } finally {
-            if (cgroup != null && !cgroup.removeLeavingTheRest(session.startTime())) {
+            if (cgroup != null && !cgroup.removeLeavingTheRest()) {
                 LOG.debug("watchdog: the cgroup {} is not empty", cgroup);
             }
         }
