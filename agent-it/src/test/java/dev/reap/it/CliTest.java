@@ -2,10 +2,15 @@ package dev.reap.it;
 
 import dev.reap.it.support.Cli;
 import dev.reap.it.support.HostTest;
+import dev.reap.it.support.Jdk;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,6 +66,33 @@ class CliTest extends HostTest {
         assertThat(none.out).isEqualTo("no report matches " + pattern + ": nothing was reaped there\n");
         Cli missing = cli("report", dir.resolve("reap-1.json").toString());
         assertThat(missing.status).as("a file named, not a pattern: a mistake").isEqualTo(2);
+    }
+
+    @Test
+    void reportForMachinesAndOnGithubActionsAnAnnotationAtEachLeaksLine() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("src/test/java/com/acme")).resolve("ServerIT.java");
+        Files.write(source, "class ServerIT {}\n".getBytes(StandardCharsets.UTF_8));
+        Path report = dir.resolve("reap-41.json");
+        Files.write(report, ("{\"session\":\"41-7\",\"pid\":41,\"reapedBy\":\"exit-hook\",\"processes\":["
+                + "{\"pid\":42,\"command\":\"sleep 600\",\"site\":\"com.acme.ServerIT.start(ServerIT.java:12) via "
+                + "org.apache.commons.exec.DefaultExecutor.execute(DefaultExecutor.java:147)\",\"test\":\"com.acme.ServerIT#starts()\","
+                + "\"outcome\":\"ended\",\"signal\":\"SIGKILL\",\"afterMillis\":3000}]}\n").getBytes(StandardCharsets.UTF_8));
+
+        Cli json = cli("report", "--json", report.toString());
+        assertThat(json.status).as("%s", json).isEqualTo(1);
+        assertThat(json.out).startsWith("{\n  \"reports\": [\n    {\"file\": ").contains("\"test\": \"com.acme.ServerIT#starts()\"")
+                .contains("\"neededSigkill\": 1,");
+
+        Path summary = dir.resolve("summary.md");
+        Cli github = Cli.runIn(Jdk.current().java(), dir, Map.of("GITHUB_ACTIONS", "true", "GITHUB_STEP_SUMMARY", summary.toString()),
+                dir, mark, "report", report.toString());
+        assertThat(github.status).isEqualTo(1);
+        assertThat(github.out).as("the user's frame, not the library's").contains("::error file=src/test/java/com/acme/ServerIT.java,line=12,"
+                + "title=reap%3A a process left behind::com.acme.ServerIT#starts() left pid 42 'sleep 600' spawned at "
+                + "com.acme.ServerIT.start(ServerIT.java:12) via org.apache.commons.exec.DefaultExecutor.execute(DefaultExecutor.java:147)"
+                + ": SIGKILL 3000ms\n");
+        assertThat(read(summary)).startsWith("### reap: 1 process left behind\n")
+                .contains("| com.acme.ServerIT#starts() | 42 | `sleep 600` |");
     }
 
     @Test

@@ -45,8 +45,13 @@ class JUnitRunTest extends HostTest {
         assertThat(stderr).contains("[reap] warning: " + SAMPLES + " finished with 1 process it spawned still alive: pid "
                 + pids.get("class") + " 'sleep 600' spawned at " + SAMPLES + ".startsAServerForTheClass(LeakySamples.java:");
         assertThat(stderr).doesNotContain("cleansUp");
-        assertThat(stderr).as("the grandchild is its parent's: one process of the test's own").contains(SAMPLES
-                + "#leaksAGrandchild() finished with 1 process");
+        assertThat(stderr).as("the grandchild is named with its parent").contains(SAMPLES
+                + "#leaksAGrandchild() finished with 2 processes it spawned still alive: pid " + pids.get("shell") + " 'sh -c sleep 604 & wait'"
+                + " spawned at " + SAMPLES + ".spawn(LeakySamples.java:").contains("pid " + pids.get("grandchild") + " 'sleep 604' started by pid "
+                + pids.get("shell"));
+        assertThat(stderr).as("a setsid daemon, by the scope tag it kept, with the site of its test's one spawn").contains(SAMPLES
+                + "#leavesADaemon() finished with 1 process it spawned still alive: pid " + pids.get("daemon") + " 'sleep 605' orphaned by a"
+                + " spawn at " + SAMPLES + ".spawn(LeakySamples.java:");
 
         host.send("go");
         assertThat(host.awaitExit(Duration.ofSeconds(30))).isZero();
@@ -55,7 +60,8 @@ class JUnitRunTest extends HostTest {
                 + " 'sleep 600' spawned at " + SAMPLES + ".startsAServerForTheClass\\(LeakySamples.java:\\d+\\) in " + SAMPLES);
         String json = Files.readString(report);
         assertThat(json).contains("\"pid\": " + pids.get("test") + ",").contains("\"test\": \"" + SAMPLES + "#leaks()\"")
-                .contains("\"test\": \"" + SAMPLES + "#leaksAGrandchild()\"").contains("\"test\": \"" + SAMPLES + "\"");
+                .contains("\"test\": \"" + SAMPLES + "#leaksAGrandchild()\"").contains("\"test\": \"" + SAMPLES + "\"")
+                .as("the daemon's test, in the default scope").contains("\"test\": \"" + SAMPLES + "#leavesADaemon()\"");
 
         Cli summary = Cli.run(dir, mark, "report", report.toString());
         assertThat(summary.status).as("%s", summary).isZero();

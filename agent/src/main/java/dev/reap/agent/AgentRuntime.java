@@ -214,7 +214,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             synchronized (this) {
                 tests = scopes;
             }
-            exitReap.reap(tests == null ? List.of() : tests.reaped(), exitTicks);
+            exitReap.reap(tests == null ? List.of() : tests.reaped(), tests, exitTicks);
         } finally {
             recorder.aroundExit().exitReaped();
             removeCgroup(leaving);

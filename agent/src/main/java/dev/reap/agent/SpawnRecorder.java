@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * What the spawn hook does with each spawn. Before the child starts, it gives the child the session
  * tag: a copy of the environment it would get, with {@value Session#TAG} set to this JVM's chain
- * (and, with {@code reap.scope=test}, inside a JUnit test, {@value Session#SCOPE_TAG} naming the
- * test); the builder's own map is never changed. Once it has started, it records the child in the
+ * (and, inside a JUnit test, {@value Session#SCOPE_TAG} naming the test, which its descendants
+ * inherit); the builder's own map is never changed. Once it has started, it records the child in the
  * {@link Registry}, attributes it to the JUnit test running on the spawning thread, and tells the
  * watchdog (after the exit began, {@link ExitSpawns} places it). The agent's own helper processes ({@link OwnSpawns}) get neither.
  */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,9 +30,19 @@ public final class Cli {
 
     /** Runs the CLI on the {@code java} given (another JDK, or a JRE). */
     public static Cli runOn(String java, Path dir, String mark, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(java, "-jar", Host.AGENT_JAR.toString()));
+        return runIn(java, null, Map.of(), dir, mark, args);
+    }
+
+    /** Runs the CLI in {@code directory} (null: this one) with {@code environment} added. */
+    public static Cli runIn(String java, Path directory, Map<String, String> environment, Path dir, String mark, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java, "-jar", Host.AGENT_JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        builder.environment().putAll(environment);
         builder.environment().put(HostTest.MARK, mark);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         Path err = Files.createTempFile(dir, "cli", ".err");

@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class Maven {
     private static boolean agentInstalled;
+    private static boolean pluginInstalled;
 
     private Maven() {
     }
@@ -44,7 +45,12 @@ public final class Maven {
 
     /** {@code mvn -B <args>} in {@code project} on {@code jdk}, output to {@code log}, not yet waited for. */
     public static ProcessBuilder build(Jdk jdk, Path project, Path log, String mark, String... args) {
-        List<String> command = new ArrayList<>(List.of(command(), "-B", "-nsu"));
+        return build(null, jdk, project, log, mark, args);
+    }
+
+    /** As {@link #build(Jdk, Path, Path, String, String...)} with {@code mvn} (null: the running build's). */
+    public static ProcessBuilder build(String mvn, Jdk jdk, Path project, Path log, String mark, String... args) {
+        List<String> command = new ArrayList<>(List.of(mvn != null ? mvn : command(), "-B", "-nsu"));
         String repo = System.getProperty("it.maven.repo");
         if (repo != null && !repo.isEmpty()) {
             command.add("-Dmaven.repo.local=" + repo);
@@ -92,14 +98,32 @@ public final class Maven {
             return;
         }
         String version = System.getProperty("it.agent.version", "0.1.0-SNAPSHOT");
+        install(dir, "-Dfile=" + Host.AGENT_JAR.toAbsolutePath(), "-DgroupId=dev.reap", "-DartifactId=reap-agent",
+                "-Dversion=" + version, "-Dpackaging=jar", "-DgeneratePom=true");
+        agentInstalled = true;
+    }
+
+    /** The agent, then the Maven plugin just built and the parent POM it names, into the samples' repository. Once per test JVM. */
+    public static synchronized void installPlugin(Path dir) throws IOException, InterruptedException {
+        if (pluginInstalled) {
+            return;
+        }
+        installAgent(dir);
+        Path parent = Path.of(System.getProperty("it.parent.pom", "../pom.xml")).toAbsolutePath();
+        install(dir, "-Dfile=" + parent, "-DpomFile=" + parent, "-Dpackaging=pom");
+        Path plugin = Path.of(System.getProperty("it.plugin.jar", "")).toAbsolutePath();
+        assertThat(plugin).as("the Maven plugin is built (it.plugin.jar)").isRegularFile();
+        install(dir, "-Dfile=" + plugin, "-DpomFile=" + System.getProperty("it.plugin.pom"));
+        pluginInstalled = true;
+    }
+
+    private static void install(Path dir, String... args) throws IOException, InterruptedException {
         Path log = dir.resolve("install.log");
-        Process p = build(Jdk.current(), dir, log, "install", "-q",
-                "org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file",
-                "-Dfile=" + Host.AGENT_JAR.toAbsolutePath(), "-DgroupId=dev.reap", "-DartifactId=reap-agent",
-                "-Dversion=" + version, "-Dpackaging=jar", "-DgeneratePom=true").start();
+        List<String> all = new ArrayList<>(List.of("-q", "org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file"));
+        all.addAll(List.of(args));
+        Process p = build(Jdk.current(), dir, log, "install", all.toArray(new String[0])).start();
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("install-file: %s", HostTest.readFile(log)).isZero();
-        agentInstalled = true;
     }
 
     /** A fresh copy of a sample project. */

@@ -1,12 +1,13 @@
 package dev.reap.agent.cli;
 
+import dev.reap.agent.report.GithubActions;
 import dev.reap.agent.report.Json;
+import dev.reap.agent.report.ReportFile;
 import dev.reap.agent.report.Summary;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,16 +15,16 @@ import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code report FILE...}: a human summary of one or many {@code reap.report} files, for a CI
  * step after the build. Exit 1 when any reported process needed SIGKILL or survived it.
  */
 final class ReportCommand {
-    static final String USAGE = "report FILE...";
+    static final String USAGE = "report [--json] FILE...";
     /** Where a command line is cut in the table. */
     private static final int COMMAND_WIDTH = 80;
 
@@ -36,29 +37,48 @@ final class ReportCommand {
     }
 
     int run(String[] args) {
-        if (args.length == 0) {
+        List<String> names = new ArrayList<>();
+        boolean json = false;
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                out.println("usage: java -jar reap-agent.jar " + USAGE);
+                out.println("Summarises reap.report files: per JVM, what was reaped, by which signal, spawned where and");
+                out.println("by which test; --json prints it for machines. On GitHub Actions (GITHUB_ACTIONS=true), one");
+                out.println("annotation per process left behind, at its spawn site's line, and a table in the step summary.");
+                out.println("Exit status: 0 all ended politely (or nothing was left), 1 some process needed SIGKILL or");
+                out.println("survived it, 2 usage (a file that is missing or is no report).");
+                return Main.OK;
+            } else if (arg.equals("--json")) {
+                json = true;
+            } else if (arg.startsWith("-")) {
+                String nearest = dev.reap.agent.config.Spelling.nearest(arg, List.of("--json", "--help"));
+                err.println("reap-agent report: unknown argument '" + arg + "'; " + (nearest != null ? "did you mean "
+                        + nearest + "? " : "") + "accepted: --json, --help, then the files");
+                return Main.USAGE;
+            } else {
+                names.add(arg);
+            }
+        }
+        if (names.isEmpty()) {
             err.println("reap-agent report: no report given; usage: " + USAGE + " (the files reap.report wrote)");
             return Main.USAGE;
         }
-        if (args[0].equals("--help") || args[0].equals("-h")) {
-            out.println("usage: java -jar reap-agent.jar " + USAGE);
-            out.println("Summarises reap.report files: per JVM, what was reaped, by which signal, spawned where and");
-            out.println("by which test. Exit status: 0 all ended politely (or nothing was left), 1 some process");
-            out.println("needed SIGKILL or survived it, 2 usage (a file that is missing or is no report).");
-            return Main.OK;
-        }
-        List<Map<String, Object>> reports = new ArrayList<>();
+        List<ReportFile> reports = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
-        List<String> files = expanded(args);
+        List<String> files = expanded(names);
         if (files.isEmpty()) {
             // a pattern the shell left as it was (no file matched): no JVM wrote a report there
-            out.println("no report matches " + String.join(" ", args) + ": nothing was reaped there");
+            if (json) {
+                out.println(Json.write(totals(List.of(), List.of(), new int[5])));
+            } else {
+                out.println("no report matches " + String.join(" ", names) + ": nothing was reaped there");
+            }
             return Main.OK;
         }
         for (String arg : files) {
             Path path = Paths.get(arg);
             try {
-                reports.add(read(path));
+                reports.add(ReportFile.read(path));
                 paths.add(path);
             } catch (NoSuchFileException e) {
                 err.println("reap-agent report: no such file " + arg);
@@ -68,52 +88,100 @@ final class ReportCommand {
                 return Main.USAGE;
             }
         }
-        int processes = 0;
-        int polite = 0;
-        int forced = 0;
-        int survived = 0;
-        int excluded = 0;
+        // processes, politely, forced, survived, excluded
+        int[] counts = new int[5];
+        for (ReportFile report : reports) {
+            for (ReportFile.Row p : report.processes()) {
+                counts[0]++;
+                counts[p.outcome().equals("survived") ? 3 : p.forced() ? 2 : p.outcome().equals("excluded") ? 4 : 1]++;
+            }
+        }
+        if (json) {
+            out.println(Json.write(totals(reports, paths, counts)));
+        } else {
+            print(reports, paths, counts);
+        }
+        if (GithubActions.active(System.getenv())) {
+            annotate(reports);
+        }
+        return counts[2] > 0 || counts[3] > 0 ? Main.LEFT_SOMETHING : Main.OK;
+    }
+
+    private void print(List<ReportFile> reports, List<Path> paths, int[] counts) {
         for (int i = 0; i < reports.size(); i++) {
-            Map<String, Object> report = reports.get(i);
-            List<Map<String, Object>> list = processes(report);
-            out.println(paths.get(i) + ": JVM " + report.get("pid") + " (session " + report.get("session") + "), reaped by "
-                    + report.get("reapedBy") + ", " + list.size() + (list.size() == 1 ? " process" : " processes"));
+            ReportFile report = reports.get(i);
+            List<ReportFile.Row> list = report.processes();
+            out.println(paths.get(i) + ": JVM " + report.pid() + " (session " + report.session() + "), reaped by "
+                    + report.reapedBy() + ", " + list.size() + (list.size() == 1 ? " process" : " processes"));
             if (list.isEmpty()) {
                 continue;
             }
             Table table = new Table("  ", "PID", "ENDED", "TEST", "COMMAND  (SPAWNED AT)");
-            for (Map<String, Object> p : list) {
-                processes++;
-                String outcome = String.valueOf(p.get("outcome"));
-                Object signal = p.get("signal");
-                String ended;
-                if (outcome.equals("ended")) {
-                    ended = signal + " " + p.get("afterMillis") + "ms";
-                    if ("SIGKILL".equals(signal)) {
-                        forced++;
-                    } else {
-                        polite++;
-                    }
-                } else {
-                    ended = outcome;
-                    if (outcome.equals("survived")) {
-                        survived++;
-                    } else if (outcome.equals("excluded")) {
-                        excluded++;
-                    } else {
-                        polite++;
-                    }
-                }
-                Object site = p.get("site");
-                String command = Summary.oneLine(Objects.toString(p.get("command"), null), COMMAND_WIDTH);
-                table.row(p.get("pid"), ended, p.get("test"), command + (site == null ? "" : "  (" + site + ")"));
+            for (ReportFile.Row p : list) {
+                String site = p.site();
+                table.row(p.pid(), p.ended(), p.test(), Summary.oneLine(p.command(), COMMAND_WIDTH) + (site == null ? "" : "  (" + site + ")"));
             }
             table.print(out);
         }
-        out.println(reports.size() + (reports.size() == 1 ? " report, " : " reports, ") + processes
-                + (processes == 1 ? " process: " : " processes: ") + polite + " ended politely, " + forced + " needed SIGKILL, "
-                + survived + " survived it, " + excluded + " excluded");
-        return forced > 0 || survived > 0 ? Main.LEFT_SOMETHING : Main.OK;
+        out.println(reports.size() + (reports.size() == 1 ? " report, " : " reports, ") + counts[0]
+                + (counts[0] == 1 ? " process: " : " processes: ") + counts[1] + " ended politely, " + counts[2] + " needed SIGKILL, "
+                + counts[3] + " survived it, " + counts[4] + " excluded");
+    }
+
+    private static Map<String, Object> totals(List<ReportFile> reports, List<Path> paths, int[] counts) {
+        List<Object> files = new ArrayList<>();
+        for (int i = 0; i < reports.size(); i++) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("file", paths.get(i).toString());
+            file.put("pid", reports.get(i).pid());
+            file.put("session", reports.get(i).session());
+            file.put("reapedBy", reports.get(i).reapedBy());
+            List<Object> rows = new ArrayList<>();
+            for (ReportFile.Row row : reports.get(i).processes()) {
+                rows.add(row.fields());
+            }
+            file.put("processes", rows);
+            files.add(file);
+        }
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("reports", files);
+        totals.put("processes", counts[0]);
+        totals.put("endedPolitely", counts[1]);
+        totals.put("neededSigkill", counts[2]);
+        totals.put("survivedSigkill", counts[3]);
+        totals.put("excluded", counts[4]);
+        return totals;
+    }
+
+    /** One annotation per process left behind (an error for one that needed SIGKILL), at its source line when found under the current directory. */
+    private void annotate(List<ReportFile> reports) {
+        Path base = Paths.get("").toAbsolutePath();
+        List<List<String>> rows = new ArrayList<>();
+        for (ReportFile report : reports) {
+            for (ReportFile.Row p : report.processes()) {
+                if (!p.leaked()) {
+                    continue;
+                }
+                GithubActions.SourceLine source = GithubActions.sourceOf(p.site());
+                String file = source == null ? null : GithubActions.findUnder(base, source);
+                String line = (p.test() != null ? p.test() : "a JVM") + " left pid " + p.pid() + " '"
+                        + Summary.oneLine(p.command(), COMMAND_WIDTH) + "'" + (p.site() != null ? " spawned at " + p.site() : "")
+                        + ": " + p.ended();
+                out.println(GithubActions.annotation(p.forced(), file, source == null ? 0 : source.line, "reap: a process left behind", line));
+                rows.add(List.of(String.valueOf(p.test()), String.valueOf(p.pid()), "`" + Summary.oneLine(p.command(), COMMAND_WIDTH) + "`",
+                        p.site() == null ? "" : p.site(), p.ended()));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            GithubActions.appendToStepSummary(System.getenv(), GithubActions.table("reap: " + rows.size()
+                    + (rows.size() == 1 ? " process" : " processes") + " left behind",
+                    List.of("test", "pid", "command", "spawned at", "ended"), rows));
+        } catch (IOException e) {
+            err.println("reap-agent report: cannot write the step summary (" + e.getMessage() + ")");
+        }
     }
 
     /**
@@ -121,7 +189,7 @@ final class ReportCommand {
      * expand, or quoted) stands for the files of its directory it matches, in name order, and for
      * none when none does.
      */
-    private static List<String> expanded(String[] args) {
+    private static List<String> expanded(List<String> args) {
         List<String> files = new ArrayList<>();
         for (String arg : args) {
             Path path = Paths.get(arg);
@@ -145,25 +213,4 @@ final class ReportCommand {
         }
         return files;
     }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> read(Path path) throws IOException {
-        Object parsed = Json.parse(new String(Files.readAllBytes(path), StandardCharsets.UTF_8));
-        if (!(parsed instanceof Map) || !(((Map<String, Object>) parsed).get("processes") instanceof List)) {
-            throw new IllegalArgumentException("no \"processes\" list");
-        }
-        return (Map<String, Object>) parsed;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> processes(Map<String, Object> report) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Object o : (List<Object>) report.get("processes")) {
-            if (o instanceof Map) {
-                list.add((Map<String, Object>) o);
-            }
-        }
-        return list;
-    }
-
 }

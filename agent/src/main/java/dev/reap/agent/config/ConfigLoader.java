@@ -44,7 +44,12 @@ public final class ConfigLoader {
 
     /** The {@code run} command's {@code key=value} arguments, as agent options. */
     public static ConfigLoader forRunArguments(String options) throws ConfigException {
-        return new ConfigLoader(AgentOptions.parse(options, "run's arguments"), "run's arguments");
+        return forOptionsNamed(options, "run's arguments");
+    }
+
+    /** Agent options that come from somewhere else, called {@code name} in a mistake's line ("the plugin's configuration"). */
+    public static ConfigLoader forOptionsNamed(String options, String name) throws ConfigException {
+        return new ConfigLoader(AgentOptions.parse(options, name), name);
     }
 
     public static Config load(String agentOptions, Properties properties, Map<String, String> environment)

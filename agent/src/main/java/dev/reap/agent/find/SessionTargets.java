@@ -40,9 +40,10 @@ public final class SessionTargets {
      * the JVM's children started at or after {@code spareFromTicks} (spawns still under way), nor
      * their descendants: the watchdog reaps those once the JVM is gone. With the session's
      * {@code cgroup} (may be null), also what it holds: whatever left the tree and its tag.
+     * {@code tests} (may be null) names the test of a process found by its tag.
      */
     public static List<Target> atExit(Session session, List<Child> children, List<Adopted> adopted,
-                                      List<Child> spared, long spareFromTicks, SessionCgroup cgroup) {
+                                      List<Child> spared, long spareFromTicks, SessionCgroup cgroup, ScopeTags tests) {
         if (!ProcFs.available()) {
             return HandleTargets.of(children, adopted);
         }
@@ -51,8 +52,7 @@ public final class SessionTargets {
             roots.add(new Root(a.pid(), a.startTicks(), null, null, Origin.adopted(a),
                     a.site() == SpawnSite.NATIVE ? Origin.descendantOfNative(a.pid()) : Origin.descendantOf(a.pid())));
         }
-        return collect(roots, spared, spareFromTicks, Session.TAG, session, null, session.startTime(),
-                session.pid(), null, cgroup);
+        return collect(roots, spared, spareFromTicks, session, null, session.startTime(), session.pid(), tests, cgroup);
     }
 
     /**
@@ -65,20 +65,19 @@ public final class SessionTargets {
             roots.add(new Root(e.getKey(), e.getValue(), null, null, Origin.recorded(e.getKey()),
                     Origin.descendantOf(e.getKey())));
         }
-        return collect(roots, null, 0, Session.TAG, session, null, session.startTime(), session.pid(), null, cgroup);
+        return collect(roots, null, 0, session, null, session.startTime(), session.pid(), null, cgroup);
     }
 
     /**
-     * At the end of a JUnit test ({@code reap.scope=test}): its live children and their
-     * descendants, and the processes started since {@code sinceTicks} whose
-     * {@value Session#SCOPE_TAG} is {@code scopeTag}, without the rest of the session's.
+     * At the end of a JUnit test: its live children and their descendants, and the processes
+     * started since {@code sinceTicks} whose {@value Session#SCOPE_TAG} is {@code scopeTag} (none
+     * when it is null), without the rest of the session's; {@code tests} names their test.
      */
-    public static List<Target> ofTest(List<Child> children, String scopeTag, long sinceTicks, String test) {
+    public static List<Target> ofTest(List<Child> children, String scopeTag, long sinceTicks, ScopeTags tests) {
         if (!ProcFs.available()) {
             return HandleTargets.of(children, List.of());
         }
-        return collect(rootsOf(children), null, 0, Session.SCOPE_TAG, null, scopeTag, sinceTicks,
-                ProcessHandle.current().pid(), test, null);
+        return collect(rootsOf(children), null, 0, null, scopeTag, sinceTicks, ProcessHandle.current().pid(), tests, null);
     }
 
     /**
@@ -141,13 +140,14 @@ public final class SessionTargets {
 
     /**
      * The roots and their descendants, then the live processes started at or after
-     * {@code sinceTicks} whose {@code variable} names {@code session} (a chain holding it) or
-     * equals {@code value}, all from one snapshot; {@code test}: the JUnit test those are tagged
-     * by, or null. {@code spared} not null: at exit, with the JVM's children that are neither
-     * roots nor spared, and without the spared (see {@link #spared}).
+     * {@code sinceTicks} whose {@value Session#TAG} names {@code session} (a chain holding it) or
+     * whose {@value Session#SCOPE_TAG} equals {@code scopeTag}, all from one snapshot;
+     * {@code tests} (may be null) names the test of those by their scope tag. {@code spared} not
+     * null: at exit, with the JVM's children that are neither roots nor spared, and without the
+     * spared (see {@link #spared}).
      */
-    private static List<Target> collect(List<Root> roots, List<Child> spared, long spareFromTicks, String variable,
-                                        Session session, String value, long sinceTicks, long self, String test,
+    private static List<Target> collect(List<Root> roots, List<Child> spared, long spareFromTicks, Session session,
+                                        String scopeTag, long sinceTicks, long self, ScopeTags tests,
                                         SessionCgroup cgroup) {
         ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
@@ -187,7 +187,9 @@ public final class SessionTargets {
                 }
             }
         }
-        addTagged(table, variable, session, value, sinceTicks, self, test, found, skip);
+        if (session != null || scopeTag != null) {
+            addTagged(table, session, scopeTag, sinceTicks, self, tests, found, skip);
+        }
         if (cgroup != null) {
             addMembers(table, cgroup, self, found, skip);
         }
@@ -250,25 +252,29 @@ public final class SessionTargets {
      * process younger than its session; kernel threads (kthreadd, PID 2, and its children) have
      * no environment to read.
      */
-    private static void addTagged(ProcessTable table, String variable, Session session, String value, long sinceTicks,
-                                  long self, String test, Map<Long, Target> found, Set<Long> skip) {
+    private static void addTagged(ProcessTable table, Session session, String scopeTag, long sinceTicks,
+                                  long self, ScopeTags tests, Map<Long, Target> found, Set<Long> skip) {
         long[] mine = null;
-        Origin origin = null;
+        Origin untested = null;
         for (ProcStat stat : table.all()) {
             long pid = stat.pid();
             if (stat.startTicks() < sinceTicks || pid == self || stat.exited() || pid == KTHREADD
                     || stat.parentPid() == KTHREADD || found.containsKey(pid) || skip.contains(pid)) {
                 continue;
             }
-            String tag = ProcEnviron.settledVariable(pid, variable);
-            if (session != null ? !session.tags(tag) : !value.equals(tag)) {
+            String[] tags = ProcEnviron.settledVariables(pid, Session.TAG, Session.SCOPE_TAG);
+            if (tags == null || (session != null ? !session.tags(tags[0]) : !scopeTag.equals(tags[1]))) {
                 continue;
             }
             if (mine == null) {
                 mine = ProcFs.ownUserIds();
             }
             if (ProcFs.sameUser(mine, ProcFs.userIds(pid))) {
-                origin = origin != null ? origin : Origin.taggedBy(test);
+                Origin origin = tests == null || tags[1] == null ? null : tests.originOf(tags[1]);
+                if (origin == null) {
+                    untested = untested != null ? untested : Origin.taggedBy(null);
+                    origin = untested;
+                }
                 found.put(pid, Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid), origin));
             }
         }

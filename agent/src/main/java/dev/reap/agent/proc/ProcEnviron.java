@@ -21,6 +21,17 @@ public final class ProcEnviron {
      * that cleared it) would cost the whole wait.
      */
     public static String settledVariable(long pid, String name) {
+        byte[] bytes = settled(pid);
+        return bytes == null ? null : findVariable(bytes, name);
+    }
+
+    /** As {@link #settledVariable}, for two variables read at once; null when the environment cannot be read. */
+    public static String[] settledVariables(long pid, String name, String other) {
+        byte[] bytes = settled(pid);
+        return bytes == null ? null : new String[] {findVariable(bytes, name), findVariable(bytes, other)};
+    }
+
+    private static byte[] settled(long pid) {
         byte[] bytes = ProcFs.read("/proc/" + pid + "/environ", 1 << 20);
         for (int retry = 0; bytes != null && bytes.length == 0 && retry < 20; retry++) {
             try {
@@ -31,7 +42,7 @@ public final class ProcEnviron {
             }
             bytes = ProcFs.read("/proc/" + pid + "/environ", 1 << 20);
         }
-        return bytes == null ? null : findVariable(bytes, name);
+        return bytes;
     }
 
     static String findVariable(byte[] environ, String name) {

@@ -77,7 +77,12 @@ public final class Origin {
 
     /** Found by its session's tag, or ({@code test} not null) the tag of the JUnit test that spawned it or its ancestor. */
     public static Origin taggedBy(String test) {
-        return new Origin(Kind.TAGGED, 0, -1, null, null, test);
+        return taggedBy(test, null);
+    }
+
+    /** As {@link #taggedBy(String)}, with the site of the spawn it came from, when that is known (may be null). */
+    public static Origin taggedBy(String test, SpawnSite site) {
+        return new Origin(Kind.TAGGED, 0, -1, site, null, test);
     }
 
     /** Found by a sweep: tagged with {@code session}, whose JVM is dead. */
@@ -117,7 +122,8 @@ public final class Origin {
         return test == null ? describeSpawn() : describeSpawn() + " in " + test;
     }
 
-    private String describeSpawn() {
+    /** {@link #describe()} without the test: for a line that names the test already. */
+    public String describeSpawn() {
         if (kind == Kind.CHILD) {
             return site == SpawnSite.BEFORE_ATTACH ? "spawned before attach"
                     : site == SpawnSite.NATIVE ? "a native spawn (not through ProcessBuilder)"
@@ -135,7 +141,8 @@ public final class Origin {
         if (kind == Kind.LEFTOVER) {
             return "left by dead session " + session;
         }
-        return kind == Kind.ORPHAN ? "an orphan matching the sweep's pattern" : "found by its " + Session.TAG + " tag";
+        return kind == Kind.ORPHAN ? "an orphan matching the sweep's pattern"
+                : site != null && site.known() ? "orphaned by a spawn at " + site : "found by its " + Session.TAG + " tag";
     }
 
     public String kindName() {

@@ -15,37 +15,53 @@ public final class TestScope {
     private final String name;
     private final TestScope parent;
     private final TestScope previousOnThread;
-    private final String tag;
-    private final long startTicks;
     private final List<Child> children = new ArrayList<>();
-    private boolean spawnedAny;
+    /** Given at its first tagged spawn ({@link TestScopes#tagForCurrentThread}); guarded by this. */
+    private String tag;
+    private long startTicks;
+    private int spawns;
+    private Child first;
     private int pruneAt = MIN_PRUNE_SIZE;
     /** As in the registry: exited children go as the list grows, so a test spawning thousands keeps it small. */
     private static final int MIN_PRUNE_SIZE = 16;
 
-    /**
-     * {@code tag}: the value of {@value Session#SCOPE_TAG} its children get ({@code reap.scope=test}),
-     * or null; {@code startTicks}: when it started, in clock ticks after boot (0 when unknown).
-     */
-    TestScope(String name, TestScope parent, TestScope previousOnThread, String tag, long startTicks) {
+    TestScope(String name, TestScope parent, TestScope previousOnThread) {
         this.name = name;
         this.parent = parent;
         this.previousOnThread = previousOnThread;
-        this.tag = tag;
-        this.startTicks = startTicks;
     }
 
-    /** The value of {@value Session#SCOPE_TAG} for its children, or null when they get none. */
-    public String tag() {
+    /**
+     * The value of {@value Session#SCOPE_TAG} for its children, or null when it has spawned
+     * none with a tag yet.
+     */
+    public synchronized String tag() {
         return tag;
     }
 
-    long startTicks() {
+    /**
+     * Gives it {@code newTag} unless it has one, with {@code ticks} (clock ticks after boot) as the
+     * earliest start of a process carrying it; its tag.
+     */
+    synchronized String tag(String newTag, long ticks) {
+        if (tag == null) {
+            tag = newTag;
+            startTicks = ticks;
+        }
+        return tag;
+    }
+
+    synchronized long startTicks() {
         return startTicks;
     }
 
     synchronized boolean spawnedAny() {
-        return spawnedAny;
+        return spawns > 0;
+    }
+
+    /** Where its one spawn was made; null when it made none or several (a process found by the scope's tag alone could be any one's). */
+    synchronized String onlySite() {
+        return spawns == 1 ? first.site().toString() : null;
     }
 
     /** {@code com.acme.ServerIT#starts()} or {@code com.acme.ServerIT}; null for the run itself. */
@@ -64,7 +80,7 @@ public final class TestScope {
     /** Called on the spawning thread. */
     public synchronized void spawned(Child child) {
         children.add(child);
-        spawnedAny = true;
+        first = spawns++ == 0 ? child : null;
         if (children.size() >= pruneAt) {
             for (java.util.Iterator<Child> it = children.iterator(); it.hasNext(); ) {
                 if (!it.next().process().isAlive()) {

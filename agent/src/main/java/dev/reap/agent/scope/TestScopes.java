@@ -1,14 +1,18 @@
 package dev.reap.agent.scope;
 
 import dev.reap.agent.config.Config;
+import dev.reap.agent.find.ScopeTags;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.reap.Origin;
 import dev.reap.agent.reap.Outcome;
+import dev.reap.agent.reap.Target;
 import dev.reap.agent.report.Reaping;
 import dev.reap.agent.report.Summary;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Session;
+import dev.reap.agent.session.SpawnSite;
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
@@ -25,11 +29,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * made before the test (the common fork-join pool, an executor shared across tests) keep the scope
  * they were made in, or none.
  *
- * <p>When a scope finishes with children of its own still alive: with {@code reap.scope=test} they
- * are reaped there and then (with their descendants); else, with {@code reap.leaks=warn}, one line
- * names them. Nothing here runs unless the agent is loaded and JUnit reports a test plan.
+ * <p>A child spawned in a scope carries the scope's tag ({@value Session#SCOPE_TAG}), and so do
+ * its descendants, daemons that left the tree included: each is attributed to its test, at the
+ * test's end and at exit ({@link ScopeTags}). When a scope finishes with processes of its own
+ * still alive: with {@code reap.scope=test} they are reaped there and then; else, with
+ * {@code reap.leaks=warn}, one line names them. Nothing here runs unless the agent is loaded and
+ * JUnit reports a test plan.
  */
-public final class TestScopes {
+public final class TestScopes implements ScopeTags {
     private static final Logger LOG = Loggers.get(TestScopes.class);
 
     private final Config config;
@@ -37,6 +44,9 @@ public final class TestScopes {
     private final AtomicLong serial = new AtomicLong();
     private final InheritableThreadLocal<TestScope> current = new InheritableThreadLocal<>();
     private final Map<String, TestScope> running = new ConcurrentHashMap<>();
+    /** The scopes that tagged a spawn, by tag: while they run, then, once finished, what names them. */
+    private final Map<String, TestScope> taggedRunning = new ConcurrentHashMap<>();
+    private final Map<String, Origin> taggedFinished = new ConcurrentHashMap<>();
     private final List<Outcome> reaped = Collections.synchronizedList(new ArrayList<>());
     private volatile TestScope run;
 
@@ -51,10 +61,39 @@ public final class TestScopes {
         return current.get();
     }
 
-    /** The tag for a child spawned on this thread now, or null (no scope, or {@code reap.scope=jvm}). */
+    /** The tag for a child spawned on this thread now (the scope gets one at its first spawn), or null outside tests. */
     public String tagForCurrentThread() {
         TestScope scope = current.get();
-        return scope == null ? null : scope.tag();
+        if (scope == null) {
+            return null;
+        }
+        String tag = scope.tag();
+        if (tag != null) {
+            return tag;
+        }
+        // a second early: a process with this tag cannot have started before it
+        long now = ProcFs.available() ? (long) (ProcFs.uptimeSeconds() * ProcFs.TICKS_PER_SECOND) - ProcFs.TICKS_PER_SECOND : 0;
+        String given = session + "/" + serial.incrementAndGet();
+        tag = scope.tag(given, Math.max(0, now));
+        if (tag.equals(given)) {
+            taggedRunning.put(tag, scope);
+        }
+        return tag;
+    }
+
+    @Override
+    public Origin originOf(String scopeTag) {
+        Origin finished = taggedFinished.get(scopeTag);
+        if (finished != null) {
+            return finished;
+        }
+        TestScope scope = taggedRunning.get(scopeTag);
+        return scope == null ? null : originOf(scope);
+    }
+
+    private static Origin originOf(TestScope scope) {
+        String site = scope.onlySite();
+        return Origin.taggedBy(scope.name(), site == null ? null : SpawnSite.named(site));
     }
 
     /** What was reaped when scopes finished, for the report written at exit. */
@@ -86,12 +125,7 @@ public final class TestScopes {
     }
 
     private TestScope newScope(String name, TestScope parent) {
-        if (config.scope() != Config.Scope.TEST) {
-            return new TestScope(name, parent, current.get(), null, 0);
-        }
-        // a second early: a process this scope spawns cannot have started before it
-        long now = ProcFs.available() ? (long) (ProcFs.uptimeSeconds() * ProcFs.TICKS_PER_SECOND) - ProcFs.TICKS_PER_SECOND : 0;
-        return new TestScope(name, parent, current.get(), session + "/" + serial.incrementAndGet(), Math.max(0, now));
+        return new TestScope(name, parent, current.get());
     }
 
     public void finished(String id) {
@@ -106,29 +140,35 @@ public final class TestScopes {
             current.set(scope.previousOnThread());
         }
         try {
-            if (config.scope() == Config.Scope.TEST) {
-                if (scope.spawnedAny()) {
-                    reap(scope, scope.liveChildren());
-                }
+            if (!scope.spawnedAny()) {
                 return;
             }
-            List<Child> live = scope.liveChildren();
-            if (!live.isEmpty() && config.leaks() == Config.Leaks.WARN && scope.name() != null) {
-                warn(scope, live);
+            if (config.scope() == Config.Scope.TEST) {
+                reap(scope, scope.liveChildren());
+            } else if (config.leaks() == Config.Leaks.WARN && scope.name() != null) {
+                List<Target> live = SessionTargets.ofTest(scope.liveChildren(), scope.tag(), scope.startTicks(), this);
+                if (!live.isEmpty()) {
+                    warn(scope, live);
+                }
             }
         } catch (Throwable t) {
             // a test run must never fail because of the agent
             LOG.warn("cannot end the processes of {}", scope, t);
+        } finally {
+            String tag = scope.tag();
+            if (tag != null && taggedRunning.remove(tag) != null) {
+                taggedFinished.put(tag, originOf(scope));
+            }
         }
     }
 
-    private void warn(TestScope scope, List<Child> live) {
+    private void warn(TestScope scope, List<Target> live) {
         StringBuilder line = new StringBuilder().append(scope).append(" finished with ").append(live.size())
                 .append(live.size() == 1 ? " process" : " processes").append(" it spawned still alive: ");
         for (int i = 0; i < live.size() && i < 5; i++) {
-            Child c = live.get(i);
-            line.append(i == 0 ? "" : ", ").append("pid ").append(c.pid()).append(" '")
-                    .append(Summary.oneLine(c.commandLine())).append("' spawned at ").append(c.site());
+            Target t = live.get(i);
+            line.append(i == 0 ? "" : ", ").append("pid ").append(t.pid()).append(" '")
+                    .append(Summary.oneLine(t.commandLine())).append("' ").append(t.origin().describeSpawn());
         }
         if (live.size() > 5) {
             line.append(", and ").append(live.size() - 5).append(" more");
@@ -138,8 +178,8 @@ public final class TestScopes {
 
     private void reap(TestScope scope, List<Child> live) {
         Reaping reaping = Reaping.atTestEnd(config, scope.toString(),
-                SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), scope.name()))
-                .lookingAgainWith(() -> SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), scope.name()));
+                SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), this))
+                .lookingAgainWith(() -> SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), this));
         if (!reaping.targets().isEmpty()) {
             reaped.addAll(reaping.reap(null).outcomes());
         }

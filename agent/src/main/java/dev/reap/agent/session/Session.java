@@ -23,9 +23,9 @@ public final class Session {
     /** The environment variable every spawned child carries. */
     public static final String TAG = "REAP_AGENT_SESSIONS";
     /**
-     * With {@code reap.scope=test}, every child also gets this: the JUnit scope that spawned it,
+     * A child spawned in a JUnit test also gets this: the scope that spawned it,
      * {@code <session id>/<n>}. It is how a {@code setsid} daemon that left the test's process tree
-     * is still found when the test ends.
+     * is still found when the test ends, and named by its test at exit.
      */
     public static final String SCOPE_TAG = "REAP_AGENT_SCOPE";
     /** Separates the session ids of a chain. */

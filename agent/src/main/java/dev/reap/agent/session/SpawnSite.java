@@ -1,7 +1,10 @@
 package dev.reap.agent.session;
 
 /**
- * Where a child was spawned: the first stack frame outside the JDK and the agent.
+ * Where a child was spawned: the first stack frame outside the JDK and the agent, or, when that
+ * frame is a process library's (commons-exec, zt-exec, Plexus, Ant, Groovy, Scala; shaded copies
+ * too), the first frame past the library, with the library's frame beside it:
+ * {@code com.acme.ServerIT.start(ServerIT.java:42) via org.apache.commons.exec.DefaultExecutor.execute(DefaultExecutor.java:147)}.
  *
  * <p>A spawn only captures a {@link Throwable}: the JVM records its backtrace natively, which is
  * cheap, and the frames are resolved to names only when someone reads the site (the exit summary,
@@ -18,6 +21,12 @@ public final class SpawnSite {
     private static final String RUNTIME = "dev.reap.agent.AgentRuntime";
     private static final String SELF = "dev.reap.agent.session.SpawnSite";
     private static final String PRIVILEGED = "dev.reap.agent.proc.Privileged";
+    /** Packages of process libraries: a spawn site inside one names the code that called it. Matched anywhere in the name (shaded copies). */
+    private static final String[] LIBRARIES = {
+        "org.apache.commons.exec.", "org.zeroturnaround.exec.", "org.codehaus.plexus.util.cli.",
+        "org.apache.maven.shared.utils.cli.", "org.apache.tools.ant.taskdefs.", "org.codehaus.groovy.runtime.ProcessGroovyMethods",
+        "scala.sys.process.", "org.buildobjects.process.", "com.zaxxer.nuprocess.",
+    };
 
     private final Throwable capture;
     private final String fixed;
@@ -26,6 +35,11 @@ public final class SpawnSite {
     private SpawnSite(Throwable capture, String fixed) {
         this.capture = capture;
         this.fixed = fixed;
+    }
+
+    /** A site known only by its text (resolved earlier). */
+    public static SpawnSite named(String text) {
+        return new SpawnSite(null, text);
     }
 
     /** The caller's site, captured from the current thread's stack. */
@@ -46,11 +60,41 @@ public final class SpawnSite {
         }
         String r = resolved;
         if (r == null) {
-            StackTraceElement frame = firstUserFrame();
-            r = frame == null ? UNKNOWN.fixed : format(frame);
+            r = resolve();
             resolved = r;
         }
         return r;
+    }
+
+    private String resolve() {
+        StackTraceElement[] frames = capture.getStackTrace();
+        int first = 0;
+        while (first < frames.length && isInternal(frames[first].getClassName())) {
+            first++;
+        }
+        if (first == frames.length) {
+            return UNKNOWN.fixed;
+        }
+        if (!inLibrary(frames[first].getClassName())) {
+            return format(frames[first]);
+        }
+        for (int i = first + 1; i < frames.length; i++) {
+            String name = frames[i].getClassName();
+            if (!inLibrary(name) && !isInternal(name)) {
+                return format(frames[i]) + " via " + format(frames[first]);
+            }
+        }
+        // the library's own thread (an asynchronous execute): no caller of ours on this stack
+        return format(frames[first]);
+    }
+
+    private static boolean inLibrary(String className) {
+        for (String library : LIBRARIES) {
+            if (className.contains(library)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private StackTraceElement firstUserFrame() {

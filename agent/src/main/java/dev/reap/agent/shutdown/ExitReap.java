@@ -3,6 +3,7 @@ package dev.reap.agent.shutdown;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.find.CgroupKill;
+import dev.reap.agent.find.ScopeTags;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.SessionCgroup;
@@ -32,6 +33,7 @@ public final class ExitReap implements Runnable {
     private boolean exiting;
     /** When the exit began, in clock ticks after boot: a child of the JVM started since is left to the after-exit watch. */
     private long exitBeganTicks = Long.MAX_VALUE;
+    private ScopeTags scopeTags;
 
     /** {@code cgroup}: the session's, or null. */
     public ExitReap(Registry registry, Session session, ConfigLoader configs, SessionCgroup cgroup) {
@@ -63,16 +65,17 @@ public final class ExitReap implements Runnable {
 
     /**
      * Reaps; {@code earlier}: what the session's tests reaped as they ended, for the report;
-     * {@code exitTicks}: when the exit began ({@link ProcFs#nextTick()}). What it throws, its
-     * caller reports.
+     * {@code tests} (may be null): who the scope tags name; {@code exitTicks}: when the exit
+     * began ({@link ProcFs#nextTick()}). What it throws, its caller reports.
      */
-    public void reap(List<Outcome> earlier, long exitTicks) {
+    public void reap(List<Outcome> earlier, ScopeTags tests, long exitTicks) {
         SignalShell sigint;
         synchronized (this) {
             exiting = true;
             sigint = shell;
         }
         exitBeganTicks = exitTicks;
+        scopeTags = tests;
         try {
             // Only this JVM's spawns carry its tag: a JVM that spawned nothing has nothing to reap.
             if (registry.recordedCount() == 0 && !registry.hasUnrecordedChild(session.pid())) {
@@ -98,7 +101,7 @@ public final class ExitReap implements Runnable {
 
     private List<Target> targets() {
         return SessionTargets.atExit(session, registry.live(), registry.adopted(), registry.afterExitBegan(),
-                exitBeganTicks, cgroup);
+                exitBeganTicks, cgroup, scopeTags);
     }
 
     /** What the session has now, looked for again after each rung. */

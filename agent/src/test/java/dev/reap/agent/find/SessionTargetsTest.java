@@ -93,7 +93,7 @@ class SessionTargetsTest {
                     new Adopted(parent.pid(), ProcFs.stat(parent.pid()).startTicks(), SELF.pid(), true, "sh", 1, null),
                     new Adopted(grandchild, ProcFs.stat(grandchild).startTicks(), parent.pid(), false, "sleep 600", 2, null));
 
-            List<Target> targets = SessionTargets.atExit(SELF, List.of(), adopted, List.of(), Long.MAX_VALUE, null);
+            List<Target> targets = SessionTargets.atExit(SELF, List.of(), adopted, List.of(), Long.MAX_VALUE, null, null);
 
             Target found = targets.stream().filter(t -> t.pid() == grandchild).findFirst().orElseThrow();
             assertThat(found.origin().describe()).isEqualTo("started by pid " + parent.pid() + " before attach");

@@ -59,17 +59,20 @@ class TestScopesTest {
     }
 
     @Test
-    void withTheJvmScopeChildrenGetNoScopeTagAndOutliveTheirTest() throws Exception {
+    void withTheJvmScopeChildrenAreTaggedWithTheirTestAndOutliveIt() throws Exception {
         TestScopes scopes = scopes("");
         scopes.runStarted();
         scopes.started("[method]", null, "com.acme.ServerIT#starts()");
-        assertThat(scopes.tagForCurrentThread()).isNull();
+        String tag = scopes.tagForCurrentThread();
+        assertThat(tag).as("the tag a daemon keeps when it leaves the tree").startsWith(SESSION.id() + "/");
         Child child = spawnIn(scopes.current());
 
         scopes.finished("[method]");
 
         assertThat(child.process().isAlive()).as("reap.scope=jvm: left for the JVM's end").isTrue();
         assertThat(scopes.reaped()).isEmpty();
+        assertThat(scopes.originOf(tag).test()).as("named by its test at exit").isEqualTo("com.acme.ServerIT#starts()");
+        assertThat(scopes.originOf(SESSION.id() + "/999")).as("a tag of no test of ours").isNull();
     }
 
     @Test

@@ -1,0 +1,137 @@
+package dev.reap.it;
+
+import dev.reap.it.support.HostTest;
+import dev.reap.it.support.Maven;
+import dev.reap.it.support.SampleBuild;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real Maven builds of leaky-build's tests wired through {@code dev.reap:reap-maven-plugin}
+ * (prepare-agent, prepare-agent-integration, check; src/it/plugin-build), on the JDK this suite
+ * runs on: the outcome by {@code failOn}, a warning per leak naming its test and spawn site, a
+ * mistake in the configuration in one line before any fork, Surefire 2.22 and 3.x, Maven 3.8 and
+ * 3.9, and nothing the tests spawned alive once {@code mvn} returns.
+ */
+class PluginBuildsTest extends HostTest {
+    private SampleBuild build;
+
+    @BeforeEach
+    void copySample() throws Exception {
+        Maven.installPlugin(dir);
+        build = SampleBuild.of("plugin-build", "leaky-build", dir, mark);
+    }
+
+    @Test
+    void everyLeakIsNamedWithItsTestAndSiteAndKillFailsNothingThatEndedPolitelyWithJacocoBeside() throws Exception {
+        String log = build.mvn(0, "verify", "-Pjacoco", "-Dreap.failOn=kill");
+
+        Map<String, long[]> spawned = build.spawned();
+        assertThat(spawned).containsKeys("plain", "deaf", "shell", "grandchild", "daemon", "other", "other-daemon", "mocking",
+                "failsafe", "failsafe-daemon", "commons-exec-orphan");
+        build.nothingSurvives(spawned, log);
+        assertThat(log).as("a library's helper's orphan").contains("[WARNING] reap: sample.CommonsExecTest#leavesTheOrphanOfAHelper() left pid "
+                + spawned.get("commons-exec-orphan")[0] + " 'sleep 600' spawned at sample.CommonsExecTest.leavesTheOrphanOfAHelper("
+                + "CommonsExecTest.java:18) via org.apache.commons.exec.");
+        assertThat(log).contains("[WARNING] reap: sample.LeakyTest#leavesAPlainChild() left pid " + spawned.get("plain")[0]
+                + " 'sleep 600' spawned at sample.Spawned.start(Spawned.java:");
+        assertThat(log).as("a grandchild, by its parent's test and site").contains("[WARNING] reap: sample.LeakyTest#leavesAGrandchild() left pid "
+                + spawned.get("grandchild")[0] + " 'sleep 600' spawned at sample.Spawned.start(Spawned.java:");
+        assertThat(log).as("a setsid daemon, by the tag it kept").contains("[WARNING] reap: sample.LeakyTest#leavesADaemon() left pid "
+                + spawned.get("daemon")[0] + " 'sleep 600' spawned at sample.Spawned.daemon(Spawned.java:");
+        assertThat(log).as("Failsafe's fork").contains("[WARNING] reap: sample.LeakyIT#leavesAChildAndADaemon() left pid "
+                + spawned.get("failsafe-daemon")[0]);
+        assertThat(log).as("the warning at the test's end names the daemon too")
+                .containsPattern("\\[reap\\] warning: sample.LeakyTest#leavesADaemon\\(\\) finished with 1 process it spawned still alive: pid "
+                        + spawned.get("daemon")[0]);
+        assertThat(log).contains("reap: 11 processes left behind by the tests, 0 of them needed SIGKILL");
+        assertThat(log).contains("BUILD SUCCESS");
+        assertThat(build.project().resolve("target/jacoco.exec")).as("JaCoCo's agent ran beside it").exists();
+        assertThat(build.files("target/reap", "test-*.json")).hasSize(1);
+        assertThat(build.files("target/reap", "it-*.json")).hasSize(1);
+    }
+
+    @Test
+    void failOnLeakFailsTheBuildNamingTheTestsAndAnnotatesTheirLinesOnGithubActions() throws Exception {
+        Path summary = dir.resolve("step-summary.md");
+        String log = build.env("GITHUB_ACTIONS", "true").env("GITHUB_STEP_SUMMARY", summary.toString())
+                .env("GITHUB_WORKSPACE", build.project().toString())
+                .mvn(1, "verify", "-Dreap.failOn=leak", "-Dtest=LeakyTest", "-DskipITs");
+
+        Map<String, long[]> spawned = build.spawned();
+        build.nothingSurvives(spawned, log);
+        assertThat(log).contains("[WARNING] reap: sample.LeakyTest#leavesAPlainChild() left pid " + spawned.get("plain")[0]);
+        assertThat(log).contains("[ERROR] Failed to execute goal dev.reap:reap-maven-plugin:")
+                .contains(":check (default) on project plugin-build: reap: 5 processes left behind by the tests")
+                .contains("failOn=leak");
+        assertThat(log).as("an error annotation at the spawn site's line, in the workspace")
+                .containsPattern("(?m)^::error file=src/test/java/sample/Spawned.java,line=\\d+,title=reap%3A a process left behind"
+                        + "::sample.LeakyTest#leavesAPlainChild\\(\\) left pid " + spawned.get("plain")[0]);
+        assertThat(read(summary)).startsWith("### reap: 5 processes left behind by the tests of plugin-build")
+                .contains("| sample.LeakyTest#leavesADaemon() | " + spawned.get("daemon")[0] + " | `sleep 600` |");
+    }
+
+    @Test
+    void failOnKillFailsTheBuildWhenAProcessNeededSigkill() throws Exception {
+        String log = build.mvn(1, "verify", "-Dreap.failOn=kill", "-Dreap.signals=INT,KILL",
+                "-Dtest=LeakyTest#leavesAChildIgnoringSigint", "-DskipITs");
+
+        Map<String, long[]> spawned = build.spawned();
+        build.nothingSurvives(spawned, log);
+        assertThat(log).contains("[WARNING] reap: sample.LeakyTest#leavesAChildIgnoringSigint() left pid " + spawned.get("deaf")[0])
+                .contains("ended by SIGKILL")
+                .contains("reap: 1 process left behind by the tests, 1 of them needed SIGKILL or survived it")
+                .contains("failOn=kill");
+    }
+
+    @Test
+    void aMistakeInTheConfigurationFailsTheBuildInOneLineBeforeAnyFork() throws Exception {
+        String log = build.mvn(1, "verify", "-Dreap.scope=tests");
+        assertThat(log).contains("[ERROR] Failed to execute goal dev.reap:reap-maven-plugin:")
+                .contains(":prepare-agent (default) on project plugin-build: reap: invalid reap.scope='tests'"
+                        + " (from the plugin's parameter scope): expected one of jvm, test");
+        assertThat(log).as("no fork started").doesNotContain("T E S T S");
+
+        Path pom = build.project().resolve("pom.xml");
+        Files.write(pom, new String(Files.readAllBytes(pom), StandardCharsets.UTF_8).replace("<grace>2s</grace>", "<grce>2s</grce>")
+                .getBytes(StandardCharsets.UTF_8));
+        log = build.mvn(1, "verify");
+        assertThat(log).contains("reap-maven-plugin has no parameter <grce>: did you mean <grace>?");
+        assertThat(log).as("no fork started").doesNotContain("T E S T S");
+    }
+
+    @Test
+    void surefire222ShowsTheLeaksItsForksCouldNotPrintAndFailsOnThem() throws Exception {
+        String log = build.mvn(1, "verify", "-Dsurefire.version=2.22.2", "-Djunit.version=5.4.2", "-Dreap.failOn=leak");
+
+        Map<String, long[]> spawned = build.spawned();
+        assertThat(spawned).containsKeys("plain", "daemon", "failsafe");
+        build.nothingSurvives(spawned, log);
+        assertThat(log).contains("maven-surefire-plugin:2.22.2:test");
+        assertThat(log).contains("[WARNING] reap: sample.LeakyTest#leavesADaemon() left pid " + spawned.get("daemon")[0]);
+        assertThat(log).contains("[WARNING] reap: sample.LeakyIT#leavesAChildAndADaemon() left pid " + spawned.get("failsafe")[0]);
+        assertThat(log).contains("failOn=leak");
+    }
+
+    @Test
+    void maven39WithTwoForksThatAreNotReused() throws Exception {
+        File mvn = new File(System.getProperty("it.maven39.home", ""), "bin/mvn");
+        Assumptions.assumeTrue(mvn.canExecute(), "Maven 3.9 is not unpacked at " + mvn);
+        String log = build.with(mvn.getPath()).mvn(0, "-V", "verify", "-DforkCount=2", "-DreuseForks=false", "-DskipITs");
+
+        assertThat(log).contains("Apache Maven 3.9").doesNotContain("[WARNING] Parameter");
+        Map<String, long[]> spawned = build.spawned();
+        build.nothingSurvives(spawned, log);
+        assertThat(log).contains("[WARNING] reap: sample.OtherLeakyTest#leavesADaemon() left pid " + spawned.get("other-daemon")[0]);
+        assertThat(build.files("target/reap", "test-*.json")).as("one report per fork").hasSize(4);
+    }
+}
