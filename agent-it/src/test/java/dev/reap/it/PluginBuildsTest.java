@@ -6,6 +6,8 @@ import dev.reap.it.support.SampleBuild;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -120,6 +122,23 @@ class PluginBuildsTest extends HostTest {
         assertThat(log).contains("[WARNING] reap: sample.LeakyTest#leavesADaemon() left pid " + spawned.get("daemon")[0]);
         assertThat(log).contains("[WARNING] reap: sample.LeakyIT#leavesAChildAndADaemon() left pid " + spawned.get("failsafe")[0]);
         assertThat(log).contains("failOn=leak");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"junit4", "testng"})
+    void suitesThatReportNoTestPlanGetTheirLeaksNamedToo(String runner) throws Exception {
+        SampleBuild suite = SampleBuild.of("junit4-build", null, dir.resolve(runner), mark);
+        String log = runner.equals("testng") ? suite.mvn(0, "verify", "-Ptestng") : suite.mvn(0, "verify");
+
+        Map<String, long[]> spawned = suite.spawned();
+        assertThat(spawned).containsKeys(runner + "-child", runner + "-daemon");
+        suite.nothingSurvives(spawned, log);
+        String test = runner.equals("testng") ? "sample.LeakyTestNGTest" : "sample.LeakyJUnit4Test";
+        String file = test.substring("sample.".length()) + ".java:";
+        assertThat(log).contains("[WARNING] reap: " + test + "#leavesAChild() left pid " + spawned.get(runner + "-child")[0]
+                + " 'sleep 600' spawned at " + test + ".leavesAChild(" + file);
+        assertThat(log).as("a daemon, by the tag its test gave it").contains("[WARNING] reap: " + test + "#leavesADaemon() left pid "
+                + spawned.get(runner + "-daemon")[0] + " 'sleep 600' spawned at " + test + ".leavesADaemon(" + file);
     }
 
     @Test

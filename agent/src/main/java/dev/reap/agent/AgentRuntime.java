@@ -140,6 +140,11 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
         recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog,
                 new ExitSpawns(registry, session, configs, agentJar, config.watchdog()));
+        // JUnit 4's runners and TestNG report no test plan: in a test runner's JVM the stacks tell
+        scopes = TestScopes.ofTestRunner(config, session);
+        if (scopes != null) {
+            recorder.attributeTo(scopes);
+        }
         if (exitBegun) {
             // the first spawn comes from another shutdown hook, or a thread still running
             recorder.aroundExit().exitBegun(exitTicks);

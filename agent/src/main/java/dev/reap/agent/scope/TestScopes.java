@@ -49,21 +49,42 @@ public final class TestScopes implements ScopeTags {
     private final Map<String, Origin> taggedFinished = new ConcurrentHashMap<>();
     private final List<Outcome> reaped = Collections.synchronizedList(new ArrayList<>());
     private volatile TestScope run;
+    /** True where no test plan reports the tests (JUnit 4's runners, TestNG): a spawn's test is read off its stack ({@link TestFrames}). */
+    private final boolean fromStacks;
+    private final Map<String, TestScope> onStacks = new ConcurrentHashMap<>();
 
-    /** {@code session}: whose id names the scope tags ({@code reap.scope=test}). */
+    /** {@code session}: whose id names the scope tags. */
     public TestScopes(Config config, Session session) {
+        this(config, session, false);
+    }
+
+    private TestScopes(Config config, Session session, boolean fromStacks) {
         this.config = config;
         this.session = session.id();
+        this.fromStacks = fromStacks;
+    }
+
+    /**
+     * Test scopes read off the spawning threads' stacks, in a JVM started to run tests; null in any
+     * other JVM. A JUnit Platform run reports its own scopes to the same object, and those come first.
+     */
+    public static TestScopes ofTestRunner(Config config, Session session) {
+        return TestFrames.inTestRunner() ? new TestScopes(config, session, true) : null;
     }
 
     /** The scope running on this thread, or null outside tests. */
     public TestScope current() {
-        return current.get();
+        TestScope scope = current.get();
+        if (scope != null || !fromStacks) {
+            return scope;
+        }
+        String test = TestFrames.testOnStack();
+        return test == null ? null : onStacks.computeIfAbsent(test, name -> new TestScope(name, null, null));
     }
 
     /** The tag for a child spawned on this thread now (the scope gets one at its first spawn), or null outside tests. */
     public String tagForCurrentThread() {
-        TestScope scope = current.get();
+        TestScope scope = current();
         if (scope == null) {
             return null;
         }
