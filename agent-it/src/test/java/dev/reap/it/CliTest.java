@@ -25,7 +25,11 @@ class CliTest extends HostTest {
         Cli r = cli("demo");
         assertThat(r.status).as("stdout:%n%s%nstderr:%n%s", r.out, r.err).isZero();
         assertThat(r.out).contains("setsid daemon").contains("Nothing survived").doesNotContain("ALIVE");
-        assertThat(r.err).contains("ended on SIGINT").contains("ended on SIGTERM").contains("[reap] reaped 5 processes");
+        assertThat(r.out).as("the agent's lines in a block of their own, after the table, on stdout")
+                .containsPattern("(?s)  spawned +pid .*setsid daemon.*\nThe agent, in the demo JVM, on its stderr \\(log=debug\\):\n"
+                        + "(  \\[reap\\] [^\n]*\n)*  \\[reap\\] reaped 5 processes[^\n]*\n\nThe demo JVM ended")
+                .contains("  [reap] pid ").contains("ended on SIGINT").contains("ended on SIGTERM");
+        assertThat(r.err).isEmpty();
     }
 
     @Test
@@ -55,7 +59,10 @@ class CliTest extends HostTest {
         }
         Cli extra = cli("list", "now");
         assertThat(extra.status).isEqualTo(2);
-        assertThat(extra.err).contains("--list takes no arguments; got 'now'");
+        assertThat(extra.err).contains("--list takes only --json; got 'now'");
+        Cli json = cli("list", "--json");
+        assertThat(json.status).as("%s", json).isZero();
+        assertThat(json.out).startsWith("{\n  \"jvms\": [");
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.Origin;
 import dev.reap.agent.scope.TestScopes;
 import dev.reap.agent.session.Adopted;
@@ -52,7 +51,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     private TestScopes scopes;
     private NativeSpawns natives;
     /** Null: no session cgroup ({@code reap.cgroup=off}, or none could be made). */
-    private SessionCgroup cgroup;
+    private CgroupStay cgroup;
     private Instrumentation instrumentation;
     /** Guarded by this: the exit hook has begun, and when ({@link ProcFs#nextTick()}). */
     private boolean exitBegun;
@@ -74,13 +73,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         return runtime;
     }
 
-    /**
-     * With {@code reap.cgroup=on}, why this JVM cannot have its session's cgroup, as a
-     * configuration mistake's line; else null.
-     */
+    /** With {@code reap.cgroup=on}, why this JVM cannot have its session's cgroup (one line); else null. */
     public static String cgroupRefused(Config config) {
-        String why = config.enabled() && config.cgroup() == Config.Cgroup.ON ? SessionCgroup.unavailable() : null;
-        return why == null ? null : "reap.cgroup=on, but " + why + "; reap.cgroup=auto runs without one there";
+        return CgroupStay.refused(config);
     }
 
     /** Hooks {@code ProcessBuilder} to this runtime, and the JVM's exit. */
@@ -135,8 +130,8 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         session = Session.current(System.getenv());
         registry = new Registry();
         // not once the exit has begun: what is spawned then is the after-exit watch's
-        cgroup = exitBegun ? null : enterCgroup();
-        exitReap = new ExitReap(registry, session, configs, cgroup);
+        cgroup = exitBegun ? null : CgroupStay.enter(config, session, instrumentation);
+        exitReap = new ExitReap(registry, session, configs, cgroup == null ? null : cgroup.cgroup());
         watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
         recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog,
                 new ExitSpawns(registry, session, configs, agentJar, config.watchdog()));
@@ -153,36 +148,6 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         if (Log.debugEnabled()) {
             debug("session " + session.id() + " started (" + config + ")");
         }
-    }
-
-    /**
-     * The session's cgroup, with the JVM in it: from now on every process it spawns is born
-     * there. With {@code reap.cgroup=on} a failure is a warning (start-up checked that one can be made).
-     */
-    private SessionCgroup enterCgroup() {
-        if (config.cgroup() == Config.Cgroup.OFF || !ProcFs.available()) {
-            return null;
-        }
-        SessionCgroup made = SessionCgroup.create(session.id());
-        if (made != null) {
-            if (made.hidesLimitsFromTheJdk()) {
-                JdkContainerMetrics.pin(instrumentation);
-            }
-            if (made.enter()) {
-                debug("the session's processes are kept in the cgroup " + made);
-                return made;
-            }
-            made.remove();
-        }
-        String unavailable = SessionCgroup.unavailable();
-        String why = "cannot make the session's cgroup" + (made == null ? "" : " " + made) + " and move the JVM in: "
-                + (unavailable != null ? unavailable : "the kernel refused the move");
-        if (config.cgroup() == Config.Cgroup.ON) {
-            Loggers.get(AgentRuntime.class).warn(why);
-        } else {
-            debug(why);
-        }
-        return null;
     }
 
     /**
@@ -213,7 +178,9 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         if (watchdog != null) {
             watchdog.hostExiting();
         }
-        Thread leaving = leaveCgroup();
+        if (cgroup != null) {
+            cgroup.leaveWhileReaping();
+        }
         try {
             TestScopes tests;
             synchronized (this) {
@@ -222,52 +189,12 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
             exitReap.reap(tests == null ? List.of() : tests.reaped(), tests, exitTicks);
         } finally {
             recorder.aroundExit().exitReaped();
-            removeCgroup(leaving);
+            if (cgroup != null) {
+                cgroup.removeAfterReap();
+            }
             if (watchdog != null) {
                 watchdog.release();
             }
-        }
-    }
-
-    /**
-     * The JVM leaves its session's cgroup while the reap runs (the kernel takes milliseconds to
-     * move a process): what it spawns from then on is another shutdown hook's, and the cgroup can
-     * be removed once empty.
-     */
-    private Thread leaveCgroup() {
-        if (cgroup == null) {
-            return null;
-        }
-        Thread leaving = new Thread(new LeaveCgroup(cgroup), "reap-agent-cgroup");
-        leaving.setDaemon(true);
-        leaving.start();
-        return leaving;
-    }
-
-    private void removeCgroup(Thread leaving) {
-        if (leaving == null) {
-            return;
-        }
-        try {
-            leaving.join(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!cgroup.removeLeavingTheRest()) {
-            debug("the session's cgroup " + cgroup + " stays: it holds a nested session's, or a process not the session's");
-        }
-    }
-
-    private static final class LeaveCgroup implements Runnable {
-        private final SessionCgroup cgroup;
-
-        LeaveCgroup(SessionCgroup cgroup) {
-            this.cgroup = cgroup;
-        }
-
-        @Override
-        public void run() {
-            cgroup.leave();
         }
     }
 
@@ -296,7 +223,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         }
         known(looker.look());
         if (cgroup != null && watchdog != null) {
-            watchdog.inCgroup(looker.newIn(cgroup));
+            watchdog.inCgroup(looker.newIn(cgroup.cgroup()));
         }
         return true;
     }

@@ -26,7 +26,7 @@ import java.util.Properties;
  * PID namespace.
  */
 final class AttachCommand {
-    static final String USAGE = "attach <pid> [key=value ...] | attach --list";
+    static final String USAGE = "attach <pid> [key=value ...] | attach --list [--json]";
     /** The oldest JDK the agent's classes run on (they are compiled for 11). */
     private static final int OLDEST_JDK = 11;
     /** JEP 451: from this JDK on, loading an agent into a running JVM prints a warning. */
@@ -61,11 +61,12 @@ final class AttachCommand {
             return Main.OK;
         }
         if (args[0].equals("--list")) {
-            if (args.length > 1) {
-                err.println("reap-agent attach: --list takes no arguments; got '" + args[1] + "'");
+            boolean json = args.length == 2 && args[1].equals("--json");
+            if (args.length > 1 && !json) {
+                err.println("reap-agent attach: --list takes only --json; got '" + args[1] + "'");
                 return Main.USAGE;
             }
-            return new JvmList(out, err).run();
+            return new JvmList(out, err).run(json);
         }
         try {
             return attach(args);
@@ -211,6 +212,7 @@ final class AttachCommand {
                 "  key=value   the agent's own options (grace=5s, log=debug, ...; see the README),",
                 "              checked before the JVM is touched",
                 "  --list      the JVMs of yours that can be attached to, and whether the agent is in them",
+                "  --json      (after --list) the same as JSON, for machines",
                 "",
                 "Java 21 and later print a warning in the target when an agent is loaded this way",
                 "(JEP 451); -javaagent:reap-agent.jar at its start is the warning-free way.",

@@ -10,6 +10,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,10 +56,14 @@ final class Demo {
         out.println();
         List<Spawned> spawned = new ArrayList<>();
         int status;
+        Path agentSaid = null;
         try {
+            // the agent's lines are shown in a block of their own once the JVM has ended, not
+            // interleaved with the table (its stderr and the demo's stdout share a terminal)
+            agentSaid = Files.createTempFile("reap-demo", ".stderr");
             Process host = new ProcessBuilder(javaBinary(), "-javaagent:" + jar + "=grace=1s,log=debug",
                     "-cp", jar, "dev.reap.demo.DemoHost")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(agentSaid.toFile())
                     .start();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -76,12 +82,21 @@ final class Demo {
                 return Main.LEFT_SOMETHING;
             }
             status = host.exitValue();
+            out.println();
+            out.println("The agent, in the demo JVM, on its stderr (log=debug):");
+            for (String line : Files.readAllLines(agentSaid, StandardCharsets.UTF_8)) {
+                out.println("  " + line);
+            }
         } catch (IOException e) {
             err.println("reap-agent: cannot start the demo JVM: " + e.getMessage());
             return Main.USAGE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Main.LEFT_SOMETHING;
+        } finally {
+            if (agentSaid != null) {
+                agentSaid.toFile().delete();
+            }
         }
         out.println();
         out.println("The demo JVM ended (exit status " + status + "). What is left of what it spawned:");

@@ -2,11 +2,16 @@ package dev.reap.agent.cli;
 
 import dev.reap.agent.attach.JvmProcess;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.report.Json;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code attach --list}: the JVMs of this user that can be attached to, found from {@code /proc}
@@ -23,7 +28,7 @@ final class JvmList {
         this.err = err;
     }
 
-    int run() {
+    int run(boolean json) {
         if (!ProcFs.available()) {
             err.println("reap-agent attach --list: needs Linux's /proc; nothing to list here");
             return Main.OK;
@@ -31,6 +36,7 @@ final class JvmList {
         long self = ProcessHandle.current().pid();
         long[] ours = ProcFs.userIds(self);
         Table table = new Table("", "PID", "JAVA", "AGENT", "MAIN");
+        List<Object> rows = new ArrayList<>();
         int found = 0;
         for (long pid : ProcFs.pids()) {
             if (pid == self || !runsJava(pid)) {
@@ -46,9 +52,17 @@ final class JvmList {
             }
             table.row(pid, jvm.version() == null ? "?" : jvm.version(), jvm.agentJarOpen() ? "loaded" : "-",
                     jvm.mainClass());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("pid", pid);
+            row.put("java", jvm.version());
+            row.put("agentLoaded", jvm.agentJarOpen());
+            row.put("main", jvm.mainClass());
+            rows.add(row);
             found++;
         }
-        if (found == 0) {
+        if (json) {
+            out.println(Json.write(Map.of("jvms", rows)));
+        } else if (found == 0) {
             out.println("no JVM of yours to attach to");
         } else {
             table.print(out);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,11 +34,14 @@ public final class Report {
      */
     public static void write(Path path, String sessionId, long pid, String reaper, ReapResult result,
                              List<Outcome> excluded, List<Outcome> earlier) throws IOException {
+        List<Outcome> all = new ArrayList<>(earlier);
+        all.addAll(result.outcomes());
+        all.addAll(excluded);
+        // in spawn order: by start time, as the kernel has it (the reap ends them in another)
+        all.sort(new SpawnOrder());
         List<Object> processes = new ArrayList<>();
-        for (List<Outcome> outcomes : List.of(earlier, result.outcomes(), excluded)) {
-            for (Outcome o : outcomes) {
-                processes.add(process(o, pid));
-            }
+        for (Outcome o : all) {
+            processes.add(process(o, pid));
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("session", sessionId);
@@ -51,6 +55,15 @@ public final class Report {
             Files.createDirectories(parent);
         }
         Files.write(path, Json.write(report).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** By start time, then PID (no lambda: this runs in the exit hook). */
+    private static final class SpawnOrder implements Comparator<Outcome> {
+        @Override
+        public int compare(Outcome a, Outcome b) {
+            int byStart = Long.compare(a.target().startTicks(), b.target().startTicks());
+            return byStart != 0 ? byStart : Long.compare(a.target().pid(), b.target().pid());
+        }
     }
 
     /** {@code jvm}: the session's JVM, which spawned its children. */

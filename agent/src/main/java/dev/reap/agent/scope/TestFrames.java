@@ -1,16 +1,14 @@
 package dev.reap.agent.scope;
 
-import java.util.Optional;
-
 /**
  * The test a spawn comes from, read off the spawning thread's stack: for the runners that report no
  * JUnit Platform test plan (JUnit 4's own runners under Surefire's JUnit 4 providers, TestNG), the
  * frame their invoker calls reflectively is the test (or its {@code @Before} or {@code @BeforeClass}
  * method). Nothing is hooked, so a JVM pays nothing per class it loads; only a JVM that runs a test
- * runner pays one stack walk per spawn.
+ * runner pays a look at the stack per spawn.
  */
 final class TestFrames {
-    /** The invokers' classes: the frame they call is the user's test method (reflection frames are hidden from the walk). */
+    /** The invokers' classes: the frame they call is the user's test method (reflection's frames in between are skipped). */
     private static final String[] INVOKERS = {
         "org.junit.runners.model.FrameworkMethod$1", "org.testng.internal.invokers.MethodInvocationHelper",
         "org.testng.internal.MethodInvocationHelper",
@@ -20,7 +18,6 @@ final class TestFrames {
         "surefirebooter", "ForkedBooter", "GradleWorkerMain", "JUnitStarter", "RemoteTestRunner", "org.junit.runner.JUnitCore",
         "org.testng.", "JUnitTestRunner",
     };
-    private static final StackWalker WALKER = StackWalker.getInstance();
 
     private TestFrames() {
     }
@@ -36,19 +33,29 @@ final class TestFrames {
         return false;
     }
 
-    /** {@code com.acme.ServerTest#starts()}, or null when no runner's invoker is on this thread's stack. */
+    /**
+     * {@code com.acme.ServerTest#starts()}, or null when no runner's invoker is on this thread's
+     * stack. A {@code Throwable}'s trace, not a {@code StackWalker}: its first use costs 0.2 ms, a
+     * walker's 3 ms (warm, at 60 frames, 15-40 us either way).
+     */
     static String testOnStack() {
-        return WALKER.walk(frames -> {
-            StackWalker.StackFrame[] previous = new StackWalker.StackFrame[1];
-            Optional<StackWalker.StackFrame> invoker = frames.filter(frame -> {
-                if (isInvoker(frame.getClassName())) {
-                    return true;
-                }
-                previous[0] = frame;
-                return false;
-            }).findFirst();
-            return invoker.isPresent() && previous[0] != null ? previous[0].getClassName() + "#" + previous[0].getMethodName() + "()" : null;
-        });
+        StackTraceElement caller = null;
+        for (StackTraceElement frame : new Throwable().getStackTrace()) {
+            String name = frame.getClassName();
+            if (isInvoker(name)) {
+                return caller == null ? null : caller.getClassName() + "#" + caller.getMethodName() + "()";
+            }
+            if (!isReflection(name)) {
+                caller = frame;
+            }
+        }
+        return null;
+    }
+
+    /** Between the invoker and the test: {@code Method.invoke} and its implementation. */
+    private static boolean isReflection(String className) {
+        return className.startsWith("jdk.internal.reflect.") || className.startsWith("sun.reflect.")
+                || className.startsWith("java.lang.reflect.") || className.startsWith("java.lang.invoke.");
     }
 
     private static boolean isInvoker(String className) {

@@ -79,7 +79,16 @@ public final class TestScopes implements ScopeTags {
             return scope;
         }
         String test = TestFrames.testOnStack();
-        return test == null ? null : onStacks.computeIfAbsent(test, name -> new TestScope(name, null, null));
+        if (test == null) {
+            return null;
+        }
+        TestScope known = onStacks.get(test);
+        if (known != null) {
+            return known;
+        }
+        TestScope made = new TestScope(test, null, null);
+        known = onStacks.putIfAbsent(test, made);
+        return known != null ? known : made;
     }
 
     /** The tag for a child spawned on this thread now (the scope gets one at its first spawn), or null outside tests. */

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReportTest {
     @Test
     @SuppressWarnings("unchecked")
-    void aChildIsSpawnedByTheJvmAndTheFileEndsInANewline(@TempDir Path dir) throws Exception {
+    void aChildIsSpawnedByTheJvmRowsAreInSpawnOrderAndTheFileEndsInANewline(@TempDir Path dir) throws Exception {
         Process sleep = new ProcessBuilder("sleep", "600").start();
         Process tagged = new ProcessBuilder("sleep", "601").start();
         try {
@@ -33,7 +33,8 @@ class ReportTest {
             Target target = Target.child(sleep, ProcFs.stat(sleep.pid()).startTicks(), "sleep 600", Origin.child(child));
             Target daemon = Target.proc(tagged.pid(), ProcFs.stat(tagged.pid()).startTicks(), "sleep 601",
                     Origin.taggedBy(null));
-            ReapResult result = new Reaper().reap(List.of(target, daemon), new Ladder(List.of(Signal.TERM, Signal.KILL),
+            // reaped in the other order: the report still lists them as they were spawned
+            ReapResult result = new Reaper().reap(List.of(daemon, target), new Ladder(List.of(Signal.TERM, Signal.KILL),
                     Duration.ofSeconds(1)));
             Path file = dir.resolve("report.json");
 
