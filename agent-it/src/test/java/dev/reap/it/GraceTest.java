@@ -39,6 +39,30 @@ class GraceTest extends HostTest {
         assertThat(host.stderr()).containsPattern("[0-9]+ on SIGKILL after 2");
     }
 
+    /**
+     * Surefire halts a fork whose exit outlasts its forkedProcessExitTimeoutInSeconds, and a CI
+     * runner may kill -9 a slow one: a reap cut short in its first rung leaves nothing behind, as
+     * the after-exit watch, started once the reap turned slow, covers the rest. The child is too
+     * young at the exit for the watchdog to have been started for it.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void aJvmKilledInTheFirstRungOfItsExitLadderLeavesNothingBehind(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("grace=1s,log=debug").start(ZooHost.class, "return", dir.toString(), "stubborn");
+        long pid = host.spawnedOne();
+        long ticks = Proc.startTicks(pid);
+        host.send("go");
+        // the reap turned slow (the child outlasted 100 ms of its SIGINT grace): the after-exit watch starts
+        assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("watchdog started")))
+                .as("stderr:%n%s", host.stderr()).isTrue();
+        assertThat(host.stderr()).as("still in the first rung").doesNotContain("sending SIGTERM");
+        ProcessHandle.of(host.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        host.awaitExit(Duration.ofSeconds(5));
+
+        assertThat(eventually(Duration.ofSeconds(15), () -> !Proc.alive(pid, ticks)))
+                .as("the stubborn child, after its JVM was killed mid-ladder; stderr:%n%s", host.stderr()).isTrue();
+    }
+
     private static long nanos(String line) {
         return Long.parseLong(line.split(" ")[1]);
     }

@@ -2,6 +2,7 @@ package dev.reap.it;
 
 import dev.reap.it.support.HostTest;
 import dev.reap.it.support.Maven;
+import dev.reap.it.support.Proc;
 import dev.reap.it.support.SampleBuild;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +14,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,8 +60,8 @@ class PluginBuildsTest extends HostTest {
         assertThat(log).contains("reap: 11 processes left behind by the tests, 0 of them needed SIGKILL");
         assertThat(log).contains("BUILD SUCCESS");
         assertThat(build.project().resolve("target/jacoco.exec")).as("JaCoCo's agent ran beside it").exists();
-        assertThat(build.files("target/reap", "test-*.json")).hasSize(1);
-        assertThat(build.files("target/reap", "it-*.json")).hasSize(1);
+        assertThat(build.files("target/reap", "plugin-build-test-*.json")).hasSize(1);
+        assertThat(build.files("target/reap", "plugin-build-it-*.json")).hasSize(1);
     }
 
     @Test
@@ -96,8 +98,31 @@ class PluginBuildsTest extends HostTest {
     }
 
     @Test
+    void testsThatRanWithoutTheAgentFailTheCheckInsteadOfPassingIt() throws Exception {
+        // -DargLine on the command line replaces the argLine prepare-agent set: the forks run without the agent
+        String log = build.mvn(1, "verify", "-DargLine=-Xmx256m", "-Dreap.failOn=leak", "-Dtest=LeakyTest#leavesAPlainChild", "-DskipITs");
+
+        Proc.end(pidsOf(build.spawned()));
+        assertThat(log).contains("reap: tests ran in this build but no fork wrote a report to ")
+                .contains("the agent was not on them").contains("failOn=leak cannot be checked");
+    }
+
+    private static java.util.List<Long> pidsOf(Map<String, long[]> spawned) {
+        java.util.List<Long> pids = new java.util.ArrayList<>();
+        spawned.values().forEach(p -> pids.add(p[0]));
+        return pids;
+    }
+
+    @Test
     void aMistakeInTheConfigurationFailsTheBuildInOneLineBeforeAnyFork() throws Exception {
-        String log = build.mvn(1, "verify", "-Dreap.scope=tests");
+        String log = build.mvn(1, "verify", "-Dreap.failOn=sometimes");
+        assertThat(log).as("check's parameter, checked by prepare-agent before the tests")
+                .contains(":prepare-agent (default) on project plugin-build: reap: failOn='sometimes' is not one of never, kill, leak")
+                .doesNotContain("T E S T S");
+
+        log = build.mvn(1, "verify", "-Dreap.scope=tests", "-Dreap.grce=5s");
+        assertThat(log).as("a misspelt property reaches nothing: said once per goal")
+                .contains("[WARNING] reap: -Dreap.grce names nothing of reap-agent's or its plugin's: did you mean -Dreap.grace?");
         assertThat(log).contains("[ERROR] Failed to execute goal dev.reap:reap-maven-plugin:")
                 .contains(":prepare-agent (default) on project plugin-build: reap: invalid reap.scope='tests'"
                         + " (from the plugin's parameter scope): expected one of jvm, test");
@@ -142,6 +167,20 @@ class PluginBuildsTest extends HostTest {
     }
 
     @Test
+    void aForkHaltedInTheMiddleOfItsReapFailsTheCheckAndLeavesNothingBehind() throws Exception {
+        SampleBuild suite = SampleBuild.of("junit4-build", null, dir.resolve("halted"), mark);
+        // Surefire halts the fork 1 s into its exit; the child outlives SIGINT for the whole 3 s grace
+        String log = suite.mvn(1, "verify", "-Dtest=StubbornJUnit4Test", "-Dsurefire.exitTimeout=1", "-Dreap.failOn=leak");
+
+        Map<String, long[]> spawned = suite.spawned();
+        assertThat(log).contains("Surefire is going to kill self fork JVM");
+        // the exit hook's report, written before its ladder, or the watchdog's, which takes the test from it
+        assertThat(log).as("named with its test though its JVM was halted").contains("[WARNING] reap: "
+                + "sample.StubbornJUnit4Test#leavesAChildThatOutlivesSigint() left pid " + spawned.get("stubborn")[0]).contains("failOn=leak");
+        suite.nothingSurvivesWithin(Duration.ofSeconds(15), spawned, log);
+    }
+
+    @Test
     void maven39WithTwoForksThatAreNotReused() throws Exception {
         File mvn = new File(System.getProperty("it.maven39.home", ""), "bin/mvn");
         Assumptions.assumeTrue(mvn.canExecute(), "Maven 3.9 is not unpacked at " + mvn);
@@ -151,6 +190,6 @@ class PluginBuildsTest extends HostTest {
         Map<String, long[]> spawned = build.spawned();
         build.nothingSurvives(spawned, log);
         assertThat(log).contains("[WARNING] reap: sample.OtherLeakyTest#leavesADaemon() left pid " + spawned.get("other-daemon")[0]);
-        assertThat(build.files("target/reap", "test-*.json")).as("one report per fork").hasSize(4);
+        assertThat(build.files("target/reap", "plugin-build-test-*.json")).as("one report per fork").hasSize(4);
     }
 }

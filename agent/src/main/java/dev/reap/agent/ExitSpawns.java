@@ -1,12 +1,15 @@
 package dev.reap.agent;
 
 import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.reap.Target;
 import dev.reap.agent.session.Child;
 import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.watchdog.AfterExitWatch;
 
 import java.io.File;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Spawns around the exit. One recorded after the exit began (made then, or under way: another
@@ -16,7 +19,7 @@ import java.io.File;
  * was made or under way during its reaping: a daemon thread that spawns may be frozen by the
  * JVM's halt before it could start it.
  */
-final class ExitSpawns {
+final class ExitSpawns implements Consumer<List<Target>> {
     private final Registry registry;
     private final Session session;
     private final ConfigLoader configs;
@@ -121,6 +124,23 @@ final class ExitSpawns {
             watch.spawned(child.process());
         }
         return true;
+    }
+
+    /**
+     * The exit's reap turned slow with {@code alive} still alive: the after-exit watch starts now and
+     * is told of them, so that a JVM halted during the rest of the ladder (Surefire's exit timeout,
+     * a CI runner's {@code kill -9}) leaves nothing behind.
+     */
+    @Override
+    public void accept(List<Target> alive) {
+        AfterExitWatch watch = afterExit();
+        if (watch == null) {
+            return;
+        }
+        watch.ensureStarted();
+        for (Target t : alive) {
+            watch.known(t.pid(), t.startTicks());
+        }
     }
 
     /** At the hook's end: one spawn came or was under way during the exit, so the after-exit watch must run. */

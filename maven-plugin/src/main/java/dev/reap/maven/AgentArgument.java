@@ -11,13 +11,24 @@ final class AgentArgument {
     private AgentArgument() {
     }
 
-    /** {@code -javaagent:<jar>[=<options>]}, in double quotes when it holds a space (Surefire splits the line as a shell would). */
+    /**
+     * {@code -javaagent:<jar>[=<options>]}, in quotes when it holds a space or a quote: Surefire
+     * splits the line on spaces outside quotes and takes what is inside as it is (a backslash
+     * escapes nothing). An {@link IllegalArgumentException} when it holds both kinds of quote.
+     */
     static String of(File jar, String options) {
         String argument = PREFIX + jar.getAbsolutePath() + (options.isEmpty() ? "" : "=" + options);
-        if (argument.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'')) {
+        boolean doubleQuote = argument.indexOf('"') >= 0;
+        boolean singleQuote = argument.indexOf('\'') >= 0;
+        if (!doubleQuote && !singleQuote && argument.chars().noneMatch(Character::isWhitespace)) {
             return argument;
         }
-        return '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        if (doubleQuote && singleQuote) {
+            throw new IllegalArgumentException("the agent's argument holds both ' and \", which Surefire's argLine cannot"
+                    + " pass on: " + argument);
+        }
+        char quote = doubleQuote ? '\'' : '"';
+        return quote + argument + quote;
     }
 
     /**
@@ -46,9 +57,7 @@ final class AgentArgument {
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
             if (quote != 0) {
-                if (c == '\\' && i + 1 < line.length()) {
-                    i++;
-                } else if (c == quote) {
+                if (c == quote) {
                     quote = 0;
                 }
                 continue;

@@ -2,11 +2,9 @@ package dev.reap.maven;
 
 import dev.reap.agent.report.GithubActions;
 import dev.reap.agent.report.ReportFile;
-import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
 
 import java.io.File;
 import java.io.IOException;
@@ -23,14 +21,6 @@ import java.util.Locale;
  */
 @Mojo(name = "check", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class CheckMojo extends ReapMojo {
-    /** What fails the build: {@code never}; {@code kill}, a process needed SIGKILL or survived it; {@code leak}, any process was left. */
-    @Parameter(property = "reap.failOn", defaultValue = "never")
-    String failOn;
-
-    @Parameter(defaultValue = "${session}", readonly = true, required = true)
-    MavenSession session;
-
-    enum FailOn { NEVER, KILL, LEAK }
 
     @Override
     void run() throws MojoFailureException {
@@ -56,11 +46,15 @@ public class CheckMojo extends ReapMojo {
         for (ReportFile.Row leak : leaks) {
             getLog().warn("reap: " + line(leak));
         }
-        if (GithubActions.active(System.getenv())) {
+        if (!leaks.isEmpty() && GithubActions.active(System.getenv())) {
             annotate(leaks, rule);
         }
+        if (reports == 0) {
+            noReport(rule);
+            return;
+        }
         if (leaks.isEmpty()) {
-            getLog().info("reap: no test left a process behind" + (reports == 0 ? "" : " (" + reports + plural(reports, " report") + ")"));
+            getLog().info("reap: no test left a process behind (" + reports + plural(reports, " report") + ")");
             return;
         }
         String summary = leaks.size() + plural(leaks.size(), " process") + " left behind by the tests, " + forced
@@ -86,10 +80,14 @@ public class CheckMojo extends ReapMojo {
         for (ReportFile.Row leak : leaks) {
             GithubActions.SourceLine source = GithubActions.sourceOf(leak.site());
             String file = source == null ? null : GithubActions.pathUnder(roots, base, source);
+            if (file == null && source != null) {
+                // the site is in another module of the build (a test helper's)
+                file = GithubActions.findUnder(Paths.get(session.getExecutionRootDirectory()), source, base);
+            }
             boolean error = rule == FailOn.LEAK || rule == FailOn.KILL && leak.forced();
             System.out.println(GithubActions.annotation(error, file, source == null ? 0 : source.line,
                     "reap: a process left behind", line(leak)));
-            rows.add(List.of(String.valueOf(leak.test()), String.valueOf(leak.pid()), "`" + oneLine(leak.command()) + "`",
+            rows.add(List.of(String.valueOf(leak.test()), String.valueOf(leak.pid()), GithubActions.code(oneLine(leak.command())),
                     leak.site() == null ? "" : leak.site(), leak.ended()));
         }
         try {
@@ -101,22 +99,46 @@ public class CheckMojo extends ReapMojo {
         }
     }
 
-    private FailOn failOn() throws MojoFailureException {
-        try {
-            return FailOn.valueOf(failOn.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new MojoFailureException("reap: failOn='" + failOn + "' is not one of never, kill, leak");
+    /**
+     * Every fork with the agent writes a report, an empty one when it spawned nothing: tests that ran
+     * in this build with none written ran without the agent, and this check cannot vouch for them.
+     */
+    private void noReport(FailOn rule) throws MojoFailureException {
+        int tests = fresh(new File(project.getBuild().getDirectory(), "surefire-reports"), "TEST-", ".xml").size()
+                + fresh(new File(project.getBuild().getDirectory(), "failsafe-reports"), "TEST-", ".xml").size();
+        if (tests == 0) {
+            getLog().info("reap: no test ran in this build, no report to read");
+            return;
         }
+        String why = "tests ran in this build but no fork wrote a report to " + reportDirectory + ": the agent was not on"
+                + " them (argLine given on the command line, -DargLine, replaces the plugin's; Surefire's <argLine> without"
+                + " @{argLine}; forkCount=0; the agent loaded first another way, JAVA_TOOL_OPTIONS or a -javaagent of its own;"
+                + " reap.enabled=false)";
+        if (rule == FailOn.NEVER) {
+            getLog().warn("reap: " + why);
+            return;
+        }
+        throw new MojoFailureException("reap: " + why + "; failOn=" + rule.name().toLowerCase(Locale.ROOT) + " cannot be checked");
     }
 
-    /** The reports written since this build started, in name order. */
+    /** The reports this module's forks wrote since this build started, in name order. */
     private List<File> freshReports() {
-        File[] files = reportDirectory.listFiles((dir, name) -> name.endsWith(".json"));
+        return fresh(reportDirectory, reportNamePrefix(), ".json");
+    }
+
+    /**
+     * The files of {@code dir} named {@code prefix...suffix}, written since this build started and
+     * not in the future (a copied or restored file's time), in name order.
+     */
+    private List<File> fresh(File dir, String prefix, String suffix) {
+        File[] files = dir.listFiles((d, name) -> name.startsWith(prefix) && name.endsWith(suffix));
         List<File> fresh = new ArrayList<>();
         long started = session.getRequest().getStartTime() == null ? 0 : session.getRequest().getStartTime().getTime();
+        long now = System.currentTimeMillis();
         for (File file : files == null ? new File[0] : files) {
-            // file times may be whole seconds: a report of this build is never older than its start's second
-            if (file.isFile() && file.lastModified() >= started - started % 1000) {
+            long written = file.lastModified();
+            // file times may be whole seconds: a file of this build is never older than its start's second
+            if (file.isFile() && written >= started - started % 1000 && written <= now + 1000) {
                 fresh.add(file);
             }
         }
@@ -131,13 +153,16 @@ public class CheckMojo extends ReapMojo {
     /** One process left behind, as a warning line. */
     private static String line(ReportFile.Row row) {
         String who = row.test() != null ? row.test() : "a test JVM (outside any test, or its test unknown)";
-        String how = row.outcome().equals("survived") ? "it survived SIGKILL" : "ended by " + row.signal();
+        String how = row.outcome().equals("survived") ? "it survived SIGKILL"
+                : row.outcome().equals("pending") ? "not seen to end: its JVM was stopped during its reap (a runner's exit"
+                        + " timeout, such as Surefire's forkedProcessExitTimeoutInSeconds, shorter than the ladder?)"
+                : "ended by " + row.signal();
         return who + " left pid " + row.pid() + " '" + oneLine(row.command()) + "'"
                 + (row.site() != null ? " spawned at " + row.site() : "") + ": " + how;
     }
 
     private static String oneLine(String command) {
-        String text = command == null ? "?" : command.replace('\n', ' ');
+        String text = command == null ? "?" : command.replace('\n', ' ').replace('\r', ' ');
         return text.length() > 120 ? text.substring(0, 117) + "..." : text;
     }
 }

@@ -65,7 +65,7 @@ public class PrepareAgentMojo extends ReapMojo {
     @Parameter(property = "reap.sweep")
     String sweep;
 
-    /** Names the report files: {@code test-<pid>.json}. */
+    /** Names the report files: {@code <artifactId>-test-<pid>.json}. */
     String reportPrefix() {
         return "test-";
     }
@@ -74,12 +74,18 @@ public class PrepareAgentMojo extends ReapMojo {
     void run() throws MojoExecutionException, MojoFailureException {
         String options = options();
         try {
-            ConfigLoader.forOptionsNamed(options, "the plugin's parameter").load(new Properties(), Map.of());
+            // the forks inherit this environment: a bad REAP_GRACE fails here, not in every fork
+            ConfigLoader.forOptionsNamed(options, "the plugin's parameter").load(new Properties(), System.getenv());
         } catch (ConfigException e) {
             throw new MojoFailureException("reap: " + e.getMessage());
         }
         File jar = agentJar();
-        String argument = AgentArgument.of(jar, options);
+        String argument;
+        try {
+            argument = AgentArgument.of(jar, options);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("reap: " + e.getMessage());
+        }
         Properties properties = project.getProperties();
         String merged = AgentArgument.mergedInto(properties.getProperty(propertyName), jar, argument);
         properties.setProperty(propertyName, merged);
@@ -108,7 +114,7 @@ public class PrepareAgentMojo extends ReapMojo {
         set.put("cgroup", cgroup);
         set.put("watchdog", watchdog);
         set.put("sweep", sweep);
-        set.put("report", new File(reportDirectory, reportPrefix() + "%p.json").getAbsolutePath());
+        set.put("report", new File(reportDirectory, reportNamePrefix() + reportPrefix() + "%p.json").getAbsolutePath());
         StringBuilder options = new StringBuilder();
         set.forEach((key, value) -> {
             if (value != null && !value.trim().isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.reap.maven;
 
+import dev.reap.agent.config.Key;
 import dev.reap.agent.config.Spelling;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
 import org.apache.maven.plugin.AbstractMojo;
@@ -15,6 +17,7 @@ import org.codehaus.plexus.util.xml.Xpp3Dom;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /** What every goal shares: the project, {@code skip}, where the forks' reports go, and a check of the configuration's names. */
@@ -25,6 +28,9 @@ abstract class ReapMojo extends AbstractMojo {
     @org.apache.maven.plugins.annotations.Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
     MojoExecution execution;
 
+    @org.apache.maven.plugins.annotations.Parameter(defaultValue = "${session}", readonly = true, required = true)
+    MavenSession session;
+
     /** Skips the goal: no agent on the forks, no check. */
     @org.apache.maven.plugins.annotations.Parameter(property = "reap.skip", defaultValue = "false")
     boolean skip;
@@ -32,6 +38,16 @@ abstract class ReapMojo extends AbstractMojo {
     /** Where the forks write their reports (one per JVM) and {@code check} reads them. */
     @org.apache.maven.plugins.annotations.Parameter(property = "reap.reportDirectory", defaultValue = "${project.build.directory}/reap")
     File reportDirectory;
+
+    /**
+     * What fails the build in {@code check}: {@code never}; {@code kill}, a process needed SIGKILL
+     * or survived it; {@code leak}, any process was left. Every goal checks it, so that a mistake
+     * fails before the tests run.
+     */
+    @org.apache.maven.plugins.annotations.Parameter(property = "reap.failOn", defaultValue = "never")
+    String failOn;
+
+    enum FailOn { NEVER, KILL, LEAK }
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -44,7 +60,44 @@ abstract class ReapMojo extends AbstractMojo {
         if (unknown != null) {
             throw new MojoFailureException(unknown);
         }
+        failOn();
+        warnOfMisspeltProperties();
         run();
+    }
+
+    /**
+     * A {@code -Dreap.grce=5s} reaches neither a parameter nor the agent (the forks get it after the
+     * agent has read its configuration): one warning when it is near a name that would have.
+     */
+    private void warnOfMisspeltProperties() {
+        List<String> known = new ArrayList<>(List.of("reap.skip", "reap.failOn", "reap.reportDirectory", "reap.propertyName"));
+        for (Key key : Key.values()) {
+            known.add(key.property());
+        }
+        for (String name : session.getUserProperties().stringPropertyNames()) {
+            if (name.startsWith(Key.PREFIX) && !known.contains(name)) {
+                String near = Spelling.nearest(name, known);
+                if (near != null) {
+                    getLog().warn("reap: -D" + name + " names nothing of reap-agent's or its plugin's: did you mean -D" + near + "?");
+                }
+            }
+        }
+    }
+
+    FailOn failOn() throws MojoFailureException {
+        try {
+            return FailOn.valueOf(failOn.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("reap: failOn='" + failOn + "' is not one of never, kill, leak");
+        }
+    }
+
+    /**
+     * The start of this module's report files' names: the reports of several modules may share a
+     * directory ({@code -Dreap.reportDirectory}), and each module's {@code check} reads its own.
+     */
+    String reportNamePrefix() {
+        return project.getArtifactId() + "-";
     }
 
     abstract void run() throws MojoExecutionException, MojoFailureException;

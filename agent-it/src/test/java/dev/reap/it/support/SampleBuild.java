@@ -98,9 +98,14 @@ public final class SampleBuild {
 
     /** Everything the tests recorded is dead (a moment's bound only for the kernel to finish a SIGKILL'd exit). */
     public void nothingSurvives(Map<String, long[]> spawned, String log) throws InterruptedException {
+        nothingSurvivesWithin(Duration.ofMillis(500), spawned, log);
+    }
+
+    /** Everything the tests recorded is dead within {@code bound} (a watchdog reaping after its JVM's end). */
+    public void nothingSurvivesWithin(Duration bound, Map<String, long[]> spawned, String log) throws InterruptedException {
         for (Map.Entry<String, long[]> e : spawned.entrySet()) {
             long[] p = e.getValue();
-            assertThat(HostTest.eventually(Duration.ofMillis(500), () -> !Proc.alive(p[0], p[1])))
+            assertThat(HostTest.eventually(bound, () -> !Proc.alive(p[0], p[1])))
                     .as("%s (pid %d) survived the build; mvn log:%n%s", e.getKey(), p[0], log).isTrue();
         }
     }

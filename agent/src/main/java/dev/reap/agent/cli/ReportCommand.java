@@ -69,7 +69,7 @@ final class ReportCommand {
         if (files.isEmpty()) {
             // a pattern the shell left as it was (no file matched): no JVM wrote a report there
             if (json) {
-                out.println(Json.write(totals(List.of(), List.of(), new int[5])));
+                out.println(Json.write(totals(List.of(), List.of(), new int[6])));
             } else {
                 out.println("no report matches " + String.join(" ", names) + ": nothing was reaped there");
             }
@@ -88,12 +88,13 @@ final class ReportCommand {
                 return Main.USAGE;
             }
         }
-        // processes, politely, forced, survived, excluded
-        int[] counts = new int[5];
+        // processes, politely, forced, survived, excluded, pending
+        int[] counts = new int[6];
         for (ReportFile report : reports) {
             for (ReportFile.Row p : report.processes()) {
                 counts[0]++;
-                counts[p.outcome().equals("survived") ? 3 : p.forced() ? 2 : p.outcome().equals("excluded") ? 4 : 1]++;
+                counts[p.outcome().equals("pending") ? 5 : p.outcome().equals("survived") ? 3 : p.forced() ? 2
+                        : p.outcome().equals("excluded") ? 4 : 1]++;
             }
         }
         if (json) {
@@ -104,7 +105,7 @@ final class ReportCommand {
         if (GithubActions.active(System.getenv())) {
             annotate(reports);
         }
-        return counts[2] > 0 || counts[3] > 0 ? Main.LEFT_SOMETHING : Main.OK;
+        return counts[2] > 0 || counts[3] > 0 || counts[5] > 0 ? Main.LEFT_SOMETHING : Main.OK;
     }
 
     private void print(List<ReportFile> reports, List<Path> paths, int[] counts) {
@@ -125,7 +126,8 @@ final class ReportCommand {
         }
         out.println(reports.size() + (reports.size() == 1 ? " report, " : " reports, ") + counts[0]
                 + (counts[0] == 1 ? " process: " : " processes: ") + counts[1] + " ended politely, " + counts[2] + " needed SIGKILL, "
-                + counts[3] + " survived it, " + counts[4] + " excluded");
+                + counts[3] + " survived it, " + counts[4] + " excluded"
+                + (counts[5] == 0 ? "" : ", " + counts[5] + " not seen to end (their JVM was stopped during its reap)"));
     }
 
     private static Map<String, Object> totals(List<ReportFile> reports, List<Path> paths, int[] counts) {
@@ -150,6 +152,7 @@ final class ReportCommand {
         totals.put("neededSigkill", counts[2]);
         totals.put("survivedSigkill", counts[3]);
         totals.put("excluded", counts[4]);
+        totals.put("pending", counts[5]);
         return totals;
     }
 
@@ -163,12 +166,12 @@ final class ReportCommand {
                     continue;
                 }
                 GithubActions.SourceLine source = GithubActions.sourceOf(p.site());
-                String file = source == null ? null : GithubActions.findUnder(base, source);
+                String file = source == null ? null : GithubActions.findUnder(base, source, base);
                 String line = (p.test() != null ? p.test() : "a JVM") + " left pid " + p.pid() + " '"
                         + Summary.oneLine(p.command(), COMMAND_WIDTH) + "'" + (p.site() != null ? " spawned at " + p.site() : "")
                         + ": " + p.ended();
                 out.println(GithubActions.annotation(p.forced(), file, source == null ? 0 : source.line, "reap: a process left behind", line));
-                rows.add(List.of(String.valueOf(p.test()), String.valueOf(p.pid()), "`" + Summary.oneLine(p.command(), COMMAND_WIDTH) + "`",
+                rows.add(List.of(String.valueOf(p.test()), String.valueOf(p.pid()), GithubActions.code(Summary.oneLine(p.command(), COMMAND_WIDTH)),
                         p.site() == null ? "" : p.site(), p.ended()));
             }
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -25,12 +26,16 @@ public final class Reaper {
     private static final long AFTER_KILL_MILLIS = 2_000;
     /** KILL rounds after the ladder for what the session still spawns: bounds an exit racing a respawning loop. */
     static final int MAX_LATE_ROUNDS = 10;
+    /** How long a rung may wait before the reap counts as slow: a polite child ends on SIGINT within milliseconds. */
+    static final long SLOW_MILLIS = 100;
 
     private final Signaller signaller;
     private final ExitWaiter waiter = new ExitWaiter();
     /** Null: none. */
     private final GroupKill group;
     private final Set<Long> excluded;
+    /** Told once, with what is still alive, when a rung has waited {@value #SLOW_MILLIS} ms; null: nobody. */
+    private Consumer<List<Target>> whenSlow;
 
     /** A reaper that starts a {@code kill} process for each SIGINT (or other non-TERM/KILL) rung. */
     public Reaper() {
@@ -50,6 +55,15 @@ public final class Reaper {
         this.signaller = new Signaller(shell);
         this.group = group;
         this.excluded = excluded;
+    }
+
+    /**
+     * {@code cover} is told once of what is still alive when a rung has waited {@value #SLOW_MILLIS}
+     * ms: the reap will take a grace or more, and its caller may be stopped meanwhile.
+     */
+    public Reaper coveringWhenSlow(Consumer<List<Target>> cover) {
+        this.whenSlow = cover;
+        return this;
     }
 
     public ReapResult reap(List<Target> targets, Ladder ladder) {
@@ -95,7 +109,22 @@ public final class Reaper {
                 long rungStart = System.nanoTime();
                 long wait = kill ? TimeUnit.MILLISECONDS.toNanos(AFTER_KILL_MILLIS) : ladder.grace().toNanos();
                 Map<Target, Long> gone = new LinkedHashMap<>();
-                waiter.await(signalled, rungStart + wait, start, gone);
+                long slowAt = rungStart + TimeUnit.MILLISECONDS.toNanos(SLOW_MILLIS);
+                if (whenSlow != null && slowAt < rungStart + wait) {
+                    waiter.await(signalled, slowAt, start, gone);
+                    List<Target> alive = new ArrayList<>(remaining);
+                    alive.removeAll(gone.keySet());
+                    if (!alive.isEmpty()) {
+                        Consumer<List<Target>> cover = whenSlow;
+                        whenSlow = null;
+                        cover.accept(alive);
+                    }
+                    List<Target> waiting = new ArrayList<>(signalled);
+                    waiting.removeAll(gone.keySet());
+                    waiter.await(waiting, rungStart + wait, start, gone);
+                } else {
+                    waiter.await(signalled, rungStart + wait, start, gone);
+                }
                 Set<Target> signalledSet = new HashSet<>(signalled);
                 for (Target t : new ArrayList<>(remaining)) {
                     Long after = gone.get(t);

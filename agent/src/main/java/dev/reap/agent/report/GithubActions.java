@@ -100,7 +100,7 @@ public final class GithubActions {
         for (List<String> row : rows) {
             md.append('|');
             for (String cell : row) {
-                md.append(' ').append(cell == null ? "" : cell.replace("|", "\\|").replace('\n', ' ')).append(" |");
+                md.append(' ').append(cell == null ? "" : cell.replace("|", "\\|").replace('\n', ' ').replace('\r', ' ')).append(" |");
             }
             md.append('\n');
         }
@@ -121,17 +121,26 @@ public final class GithubActions {
     }
 
     /**
-     * Where a site's source file is below {@code base} (the first found, relative to it), skipping
-     * build output and version control; null when nowhere.
+     * Where a site's source file is below {@code root} (the first found, relative to {@code base}
+     * when below it), skipping build output and version control; null when nowhere.
      */
-    public static String findUnder(Path base, SourceLine source) {
+    public static String findUnder(Path root, SourceLine source, Path base) {
         String suffix = "/" + source.file;
-        try (java.util.stream.Stream<Path> files = Files.walk(base, 24)) {
-            return files.filter(f -> f.toString().replace('\\', '/').endsWith(suffix) && !inOutput(base.relativize(f)))
-                    .map(f -> base.relativize(f).toString().replace('\\', '/')).findFirst().orElse(null);
+        Path from = base.toAbsolutePath().normalize();
+        Path top = root.toAbsolutePath().normalize();
+        try (java.util.stream.Stream<Path> files = Files.walk(top, 24)) {
+            return files.filter(f -> f.toString().replace('\\', '/').endsWith(suffix) && !inOutput(top.relativize(f)))
+                    .map(f -> f.startsWith(from) ? from.relativize(f).toString().replace('\\', '/') : f.toString())
+                    .findFirst().orElse(null);
         } catch (IOException | java.io.UncheckedIOException e) {
             return null;
         }
+    }
+
+    /** {@code text} as a Markdown code span that its own backticks cannot end. */
+    public static String code(String text) {
+        String fence = text.contains("`") ? "`` " : "`";
+        return fence + text + (fence.length() > 1 ? " ``" : "`");
     }
 
     private static boolean inOutput(Path relative) {

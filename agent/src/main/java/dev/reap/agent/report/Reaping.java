@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,7 @@ public final class Reaping {
     private Supplier<List<Target>> looks;
     /** Null: none. */
     private GroupKill group;
+    private Consumer<List<Target>> whenSlow;
 
     private Reaping(Config config, List<Target> found, String reapedBy, Session session, String summaryPrefix,
                     String warningPrefix) {
@@ -120,6 +122,12 @@ public final class Reaping {
     }
 
     /** At the KILL rung, also kills {@code kill}'s whole group (a session's cgroup), unless it holds what is spared. */
+    /** {@code cover} is told once of what is still alive when the reap turns slow (see {@link Reaper#coveringWhenSlow}). */
+    public Reaping coveredWhenSlowBy(Consumer<List<Target>> cover) {
+        this.whenSlow = cover;
+        return this;
+    }
+
     public Reaping killingGroupWith(GroupKill kill) {
         this.group = kill;
         return this;
@@ -150,7 +158,15 @@ public final class Reaping {
 
     /** Reaps the targets, SIGINT through {@code shell} when it is not null, and tells. */
     public ReapResult reap(SignalShell shell) {
-        ReapResult result = new Reaper(shell, group, excludedPids).reap(targets, config.ladder(), looks);
+        if ("exit-hook".equals(reapedBy) && config.report() != null && !targets.isEmpty()) {
+            Path path = Report.path(config.report(), session.pid());
+            try {
+                Report.writeUnderWay(path, session.id(), session.pid(), reapedBy, targets, excluded, earlier);
+            } catch (Exception e) {
+                LOG.warn("{}cannot write reap.report {}: {}", warningPrefix, path, e.toString());
+            }
+        }
+        ReapResult result = new Reaper(shell, group, excludedPids).coveringWhenSlow(whenSlow).reap(targets, config.ladder(), looks);
         if (summaryPrefix != null) {
             String summary = Summary.reaped(result);
             if (summary != null) {

@@ -87,7 +87,10 @@ public final class ReportFile {
             return Objects.toString(fields.get("site"), null);
         }
 
-        /** {@code ended}, {@code gone}, {@code survived} or {@code excluded}. */
+        /**
+         * {@code ended}, {@code gone}, {@code survived}, {@code excluded}, or {@code pending}: alive at
+         * its JVM's end and not seen to end (the JVM was stopped during its reap).
+         */
         public String outcome() {
             return String.valueOf(fields.get("outcome"));
         }
@@ -101,14 +104,14 @@ public final class ReportFile {
             return outcome().equals("ended") ? signal() + " " + fields.get("afterMillis") + "ms" : outcome();
         }
 
-        /** It needed SIGKILL, or survived it. */
+        /** It needed SIGKILL, or survived it, or its end was not seen (a pending one outlasted the polite signals its JVM had time for). */
         public boolean forced() {
-            return outcome().equals("survived") || outcome().equals("ended") && "SIGKILL".equals(signal());
+            return outcome().equals("survived") || outcome().equals("pending") || outcome().equals("ended") && "SIGKILL".equals(signal());
         }
 
-        /** It was alive when its test or its JVM ended, and the agent had to end it (or could not). */
+        /** It was alive when its test or its JVM ended, and the agent had to end it (or could not, or was stopped first). */
         public boolean leaked() {
-            return outcome().equals("ended") || outcome().equals("survived");
+            return outcome().equals("ended") || outcome().equals("survived") || outcome().equals("pending");
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.reap.agent.session.Registry;
 import dev.reap.agent.session.Session;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,12 @@ public final class ExitReap implements Runnable {
     /** When the exit began, in clock ticks after boot: a child of the JVM started since is left to the after-exit watch. */
     private long exitBeganTicks = Long.MAX_VALUE;
     private ScopeTags scopeTags;
+
+    /**
+     * Told of what is still alive once the reap turns slow: it will take a grace or more, and a JVM
+     * halted meanwhile (a runner's exit timeout, {@code kill -9}) must not leave it behind. Null: nobody to tell.
+     */
+    private volatile Consumer<List<Target>> longReap;
 
     /** {@code cgroup}: the session's, or null. */
     public ExitReap(Registry registry, Session session, ConfigLoader configs, SessionCgroup cgroup) {
@@ -77,18 +84,20 @@ public final class ExitReap implements Runnable {
         exitBeganTicks = exitTicks;
         scopeTags = tests;
         try {
-            // Only this JVM's spawns carry its tag: a JVM that spawned nothing has nothing to reap.
-            if (registry.recordedCount() == 0 && !registry.hasUnrecordedChild(session.pid())) {
-                return;
-            }
-            List<Target> found = targets();
+            // Only this JVM's spawns carry its tag: a JVM that spawned nothing has nothing to reap,
+            // and writes only its (empty) report
             Config config = configs.atExit();
+            boolean spawned = registry.recordedCount() > 0 || registry.hasUnrecordedChild(session.pid());
+            List<Target> found = spawned ? targets() : List.of();
             if (found.isEmpty() && config.report() == null) {
                 return;
             }
             Reaping reaping = Reaping.atExit(config, session, found).alsoReporting(earlier).lookingAgainWith(new Targets());
             if (cgroup != null) {
                 reaping.killingGroupWith(new CgroupKill(cgroup, session.pid(), exitBeganTicks));
+            }
+            if (longReap != null) {
+                reaping.coveredWhenSlowBy(longReap);
             }
             warmSummaryWhileWaiting(reaping.targets());
             reaping.reap(sigint);
@@ -102,6 +111,11 @@ public final class ExitReap implements Runnable {
     private List<Target> targets() {
         return SessionTargets.atExit(session, registry.live(), registry.adopted(), registry.afterExitBegan(),
                 exitBeganTicks, cgroup, scopeTags);
+    }
+
+    /** Who covers a reap that outlasts its first rung (see {@link #longReap}). */
+    public void coveredBy(Consumer<List<Target>> cover) {
+        longReap = cover;
     }
 
     /** What the session has now, looked for again after each rung. */

@@ -21,7 +21,7 @@ public final class ExitWarmup {
     static final String[] CLASSES = {
         // finding what is left
         "dev.reap.agent.AgentRuntime$ReapAtExit",
-        "dev.reap.agent.AgentRuntime$LeaveCgroup",
+        "dev.reap.agent.CgroupStay",
         "dev.reap.agent.find.SessionTargets",
         "dev.reap.agent.find.SessionTargets$Root",
         "dev.reap.agent.shutdown.ExitReap$Targets",

@@ -57,4 +57,11 @@ public final class AfterExitWatch {
             sidecar.send(child.pid() + " " + stat.startTicks());
         }
     }
+
+    /** Tells the sidecar of a process the exit is still reaping, by PID and start time (it may be untagged). */
+    public synchronized void known(long pid, long startTicks) {
+        if (sidecar != null) {
+            sidecar.send(pid + " " + startTicks);
+        }
+    }
 }

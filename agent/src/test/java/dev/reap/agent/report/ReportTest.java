@@ -53,4 +53,9 @@ class ReportTest {
             tagged.destroyForcibly().waitFor();
         }
     }
+
+    @Test
+    void onlyTheFileNamesPercentPIsThePid() {
+        assertThat(Report.path("/work/100%pure/target/reap-%p.json", 42).toString()).isEqualTo("/work/100%pure/target/reap-42.json");
+    }
 }
