@@ -181,6 +181,19 @@ class PluginBuildsTest extends HostTest {
     }
 
     @Test
+    void eachModuleOfAParallelBuildChecksItsOwnForks() throws Exception {
+        SampleBuild modules = SampleBuild.of("multi-module-build", null, dir.resolve("modules"), mark);
+        String log = modules.mvn(1, "verify", "-T", "2", "--fail-at-end", "-Dreap.failOn=leak");
+
+        Map<String, long[]> spawned = modules.spawned();
+        modules.nothingSurvives(spawned, log);
+        assertThat(log).contains("[WARNING] reap: sample.LeakyModuleTest#leavesAChild() left pid " + spawned.get("module-child")[0])
+                .contains(":check (default) on project leaky: reap: 1 process left behind by the tests");
+        assertThat(log).as("the clean module's check, beside it").contains("reap: no test left a process behind (1 report)")
+                .doesNotContain("on project clean:");
+    }
+
+    @Test
     void maven39WithTwoForksThatAreNotReused() throws Exception {
         File mvn = new File(System.getProperty("it.maven39.home", ""), "bin/mvn");
         Assumptions.assumeTrue(mvn.canExecute(), "Maven 3.9 is not unpacked at " + mvn);

@@ -137,7 +137,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         exitReap.coveredBy(aroundExit);
         recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog, aroundExit);
         // JUnit 4's runners and TestNG report no test plan: in a test runner's JVM the stacks tell
-        scopes = TestScopes.ofTestRunner(config, session);
+        scopes = TestScopes.ofTestRunner(config, session, cgroup == null ? null : cgroup.cgroup());
         if (scopes != null) {
             recorder.attributeTo(scopes);
         }
@@ -249,7 +249,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     public synchronized TestScopes testScopes() {
         ensureSetUp();
         if (scopes == null) {
-            scopes = new TestScopes(config, session);
+            scopes = new TestScopes(config, session, cgroup == null ? null : cgroup.cgroup());
             recorder.attributeTo(scopes);
         }
         return scopes;

@@ -52,7 +52,8 @@ public final class SessionTargets {
             roots.add(new Root(a.pid(), a.startTicks(), null, null, Origin.adopted(a),
                     a.site() == SpawnSite.NATIVE ? Origin.descendantOfNative(a.pid()) : Origin.descendantOf(a.pid())));
         }
-        return collect(roots, spared, spareFromTicks, session, null, session.startTime(), session.pid(), tests, cgroup);
+        return collect(ProcessTable.snapshot(), roots, spared, spareFromTicks, session, null, session.startTime(), session.pid(),
+                tests, cgroup);
     }
 
     /**
@@ -65,19 +66,25 @@ public final class SessionTargets {
             roots.add(new Root(e.getKey(), e.getValue(), null, null, Origin.recorded(e.getKey()),
                     Origin.descendantOf(e.getKey())));
         }
-        return collect(roots, null, 0, session, null, session.startTime(), session.pid(), null, cgroup);
+        return collect(ProcessTable.snapshot(), roots, null, 0, session, null, session.startTime(), session.pid(), null, cgroup);
     }
 
     /**
      * At the end of a JUnit test: its live children and their descendants, and the processes
      * started since {@code sinceTicks} whose {@value Session#SCOPE_TAG} is {@code scopeTag} (none
-     * when it is null), without the rest of the session's; {@code tests} names their test.
+     * when it is null), without the rest of the session's; {@code tests} names their test. With
+     * the session's {@code cgroup} (may be null), only its members are read: every process of the
+     * session is one, so a test's end costs a read per process of the session, not per process of
+     * the machine.
      */
-    public static List<Target> ofTest(List<Child> children, String scopeTag, long sinceTicks, ScopeTags tests) {
+    public static List<Target> ofTest(List<Child> children, String scopeTag, long sinceTicks, ScopeTags tests,
+                                      SessionCgroup cgroup) {
         if (!ProcFs.available()) {
             return HandleTargets.of(children, List.of());
         }
-        return collect(rootsOf(children), null, 0, null, scopeTag, sinceTicks, ProcessHandle.current().pid(), tests, null);
+        List<Long> members = cgroup == null ? List.of() : cgroup.members();
+        ProcessTable table = members.isEmpty() ? ProcessTable.snapshot() : ProcessTable.of(members);
+        return collect(table, rootsOf(children), null, 0, null, scopeTag, sinceTicks, ProcessHandle.current().pid(), tests, null);
     }
 
     /**
@@ -146,10 +153,9 @@ public final class SessionTargets {
      * null: at exit, with the JVM's children that are neither roots nor spared, and without the
      * spared (see {@link #spared}).
      */
-    private static List<Target> collect(List<Root> roots, List<Child> spared, long spareFromTicks, Session session,
-                                        String scopeTag, long sinceTicks, long self, ScopeTags tests,
+    private static List<Target> collect(ProcessTable table, List<Root> roots, List<Child> spared, long spareFromTicks,
+                                        Session session, String scopeTag, long sinceTicks, long self, ScopeTags tests,
                                         SessionCgroup cgroup) {
-        ProcessTable table = ProcessTable.snapshot();
         Map<Long, Target> found = new LinkedHashMap<>();
         List<Root> live = new ArrayList<>();
         Set<Long> skip = spared == null ? new HashSet<>() : spared(table, self, spared, spareFromTicks);

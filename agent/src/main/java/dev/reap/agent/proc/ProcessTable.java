@@ -50,6 +50,18 @@ public final class ProcessTable {
         return new ProcessTable(byPid);
     }
 
+    /** Reads {@code pids} only (a session's cgroup's members: all its processes, none else); those gone are left out. */
+    public static ProcessTable of(Iterable<Long> pids) {
+        Map<Long, ProcStat> byPid = new LinkedHashMap<>();
+        for (long pid : pids) {
+            ProcStat stat = ProcFs.stat(pid);
+            if (stat != null) {
+                byPid.put(pid, stat);
+            }
+        }
+        return new ProcessTable(byPid);
+    }
+
     public ProcStat get(long pid) {
         return byPid.get(pid);
     }

@@ -5,6 +5,7 @@ import dev.reap.agent.find.ScopeTags;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.Origin;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.Target;
@@ -53,14 +54,18 @@ public final class TestScopes implements ScopeTags {
     private final boolean fromStacks;
     private final Map<String, TestScope> onStacks = new ConcurrentHashMap<>();
 
-    /** {@code session}: whose id names the scope tags. */
-    public TestScopes(Config config, Session session) {
-        this(config, session, false);
+    /** The session's cgroup, or null: a test's end reads only its members. */
+    private final SessionCgroup cgroup;
+
+    /** {@code session}: whose id names the scope tags; {@code cgroup}: the session's, or null. */
+    public TestScopes(Config config, Session session, SessionCgroup cgroup) {
+        this(config, session, cgroup, false);
     }
 
-    private TestScopes(Config config, Session session, boolean fromStacks) {
+    private TestScopes(Config config, Session session, SessionCgroup cgroup, boolean fromStacks) {
         this.config = config;
         this.session = session.id();
+        this.cgroup = cgroup;
         this.fromStacks = fromStacks;
     }
 
@@ -68,8 +73,8 @@ public final class TestScopes implements ScopeTags {
      * Test scopes read off the spawning threads' stacks, in a JVM started to run tests; null in any
      * other JVM. A JUnit Platform run reports its own scopes to the same object, and those come first.
      */
-    public static TestScopes ofTestRunner(Config config, Session session) {
-        return TestFrames.inTestRunner() ? new TestScopes(config, session, true) : null;
+    public static TestScopes ofTestRunner(Config config, Session session, SessionCgroup cgroup) {
+        return TestFrames.inTestRunner() ? new TestScopes(config, session, cgroup, true) : null;
     }
 
     /** The scope running on this thread, or null outside tests. */
@@ -176,7 +181,7 @@ public final class TestScopes implements ScopeTags {
             if (config.scope() == Config.Scope.TEST) {
                 reap(scope, scope.liveChildren());
             } else if (config.leaks() == Config.Leaks.WARN && scope.name() != null) {
-                List<Target> live = SessionTargets.ofTest(scope.liveChildren(), scope.tag(), scope.startTicks(), this);
+                List<Target> live = SessionTargets.ofTest(scope.liveChildren(), scope.tag(), scope.startTicks(), this, cgroup);
                 if (!live.isEmpty()) {
                     warn(scope, live);
                 }
@@ -208,8 +213,8 @@ public final class TestScopes implements ScopeTags {
 
     private void reap(TestScope scope, List<Child> live) {
         Reaping reaping = Reaping.atTestEnd(config, scope.toString(),
-                SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), this))
-                .lookingAgainWith(() -> SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), this));
+                SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), this, cgroup))
+                .lookingAgainWith(() -> SessionTargets.ofTest(live, scope.tag(), scope.startTicks(), this, cgroup));
         if (!reaping.targets().isEmpty()) {
             reaped.addAll(reaping.reap(null).outcomes());
         }

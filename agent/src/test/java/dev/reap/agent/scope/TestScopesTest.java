@@ -28,7 +28,7 @@ class TestScopesTest {
     }
 
     private static TestScopes scopes(String options) throws ConfigException {
-        return new TestScopes(ConfigLoader.load(options, new Properties(), Map.of()), SESSION);
+        return new TestScopes(ConfigLoader.load(options, new Properties(), Map.of()), SESSION, null);
     }
 
     private Child spawnIn(TestScope scope) throws Exception {
