@@ -75,8 +75,22 @@ public final class Report {
         // only the watchdog needs what the exit hook wrote: the exit hook itself knows it all
         Map<Object, ReportFile.Row> before = "watchdog".equals(reaper) ? written(path, sessionId) : Map.of();
         List<Object> processes = new ArrayList<>();
+        java.util.Set<Object> listed = new java.util.HashSet<>();
         for (Row row : rows) {
-            processes.add(row.json(pid, before.get(row.target.pid())));
+            ReportFile.Row earlier = before.get(row.target.pid());
+            Map<String, Object> json = row.json(pid, earlier);
+            // alive when its JVM was halted, gone by the time the watchdog looked: it ended unseen
+            if (earlier != null && "pending".equals(earlier.outcome()) && "gone".equals(json.get("outcome"))) {
+                json.put("outcome", "pending");
+            }
+            processes.add(json);
+            listed.add(row.target.pid());
+        }
+        for (ReportFile.Row earlier : before.values()) {
+            if ("pending".equals(earlier.outcome()) && !listed.contains(earlier.pid())) {
+                // not even found by the watchdog: it ended unseen too, and was left behind all the same
+                processes.add(earlier.fields());
+            }
         }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("session", sessionId);

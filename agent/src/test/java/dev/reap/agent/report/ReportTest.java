@@ -58,4 +58,31 @@ class ReportTest {
     void onlyTheFileNamesPercentPIsThePid() {
         assertThat(Report.path("/work/100%pure/target/reap-%p.json", 42).toString()).isEqualTo("/work/100%pure/target/reap-42.json");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theWatchdogsReportKeepsWhatAHaltedExitHadPendingAsLeftBehindWithItsTest(@TempDir Path dir) throws Exception {
+        Process a = new ProcessBuilder("sleep", "600").start();
+        Process b = new ProcessBuilder("sleep", "601").start();
+        long ticksA = ProcFs.stat(a.pid()).startTicks();
+        Path file = dir.resolve("report.json");
+        String session = "4242-1-0123456789ab";
+        Report.writeUnderWay(file, session, 4242, "exit-hook", List.of(
+                Target.child(a, ticksA, "sleep 600", Origin.child(new Child(a, List.of("sleep", "600"), 0, SpawnSite.UNKNOWN, "T#a()"))),
+                Target.child(b, ProcFs.stat(b.pid()).startTicks(), "sleep 601",
+                        Origin.child(new Child(b, List.of("sleep", "601"), 0, SpawnSite.UNKNOWN, "T#b()")))), List.of(), List.of());
+        // the JVM was halted there; both ended before the watchdog looked: it finds one gone, the other not at all
+        a.destroyForcibly().waitFor();
+        b.destroyForcibly().waitFor();
+        ReapResult result = new Reaper().reap(List.of(Target.proc(a.pid(), ticksA, "sleep 600", Origin.recorded(a.pid()))),
+                new Ladder(List.of(Signal.TERM, Signal.KILL), Duration.ofSeconds(1)));
+
+        Report.write(file, session, 4242, "watchdog", result, List.of(), List.of());
+
+        List<Map<String, Object>> processes = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(
+                new String(Files.readAllBytes(file), StandardCharsets.UTF_8))).get("processes");
+        assertThat(processes).hasSize(2);
+        assertThat(processes.get(0)).containsEntry("pid", a.pid()).containsEntry("outcome", "pending").containsEntry("test", "T#a()");
+        assertThat(processes.get(1)).containsEntry("pid", b.pid()).containsEntry("outcome", "pending").containsEntry("test", "T#b()");
+    }
 }
