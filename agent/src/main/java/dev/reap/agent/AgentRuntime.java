@@ -9,6 +9,7 @@ import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.proc.ProcFs;
+import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.Origin;
 import dev.reap.agent.scope.TestScopes;
 import dev.reap.agent.session.Adopted;
@@ -131,13 +132,13 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         registry = new Registry();
         // not once the exit has begun: what is spawned then is the after-exit watch's
         cgroup = exitBegun ? null : CgroupStay.enter(config, session, instrumentation);
-        exitReap = new ExitReap(registry, session, configs, cgroup == null ? null : cgroup.cgroup());
+        exitReap = new ExitReap(registry, session, configs, sessionCgroup());
         watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
         ExitSpawns aroundExit = new ExitSpawns(registry, session, configs, agentJar, config.watchdog());
         exitReap.coveredBy(aroundExit);
         recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog, aroundExit);
         // JUnit 4's runners and TestNG report no test plan: in a test runner's JVM the stacks tell
-        scopes = TestScopes.ofTestRunner(config, session, cgroup == null ? null : cgroup.cgroup());
+        scopes = TestScopes.ofTestRunner(config, session, sessionCgroup());
         if (scopes != null) {
             recorder.attributeTo(scopes);
         }
@@ -149,6 +150,11 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         if (Log.debugEnabled()) {
             debug("session " + session.id() + " started (" + config + ")");
         }
+    }
+
+    /** The session's cgroup the JVM is in, or null. */
+    private SessionCgroup sessionCgroup() {
+        return cgroup == null ? null : cgroup.cgroup();
     }
 
     /**
@@ -249,7 +255,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     public synchronized TestScopes testScopes() {
         ensureSetUp();
         if (scopes == null) {
-            scopes = new TestScopes(config, session, cgroup == null ? null : cgroup.cgroup());
+            scopes = new TestScopes(config, session, sessionCgroup());
             recorder.attributeTo(scopes);
         }
         return scopes;

@@ -2,6 +2,7 @@ package dev.reap.maven;
 
 import dev.reap.agent.report.GithubActions;
 import dev.reap.agent.report.ReportFile;
+import dev.reap.agent.report.Summary;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -21,6 +22,9 @@ import java.util.Locale;
  */
 @Mojo(name = "check", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class CheckMojo extends ReapMojo {
+    /** Where a command line is cut in a warning. */
+    private static final int COMMAND_WIDTH = 120;
+
 
     @Override
     void run() throws MojoFailureException {
@@ -76,24 +80,16 @@ public class CheckMojo extends ReapMojo {
         }
         String workspace = System.getenv("GITHUB_WORKSPACE");
         Path base = Paths.get(workspace != null ? workspace : session.getExecutionRootDirectory());
-        List<List<String>> rows = new ArrayList<>();
-        for (ReportFile.Row leak : leaks) {
-            GithubActions.SourceLine source = GithubActions.sourceOf(leak.site());
-            String file = source == null ? null : GithubActions.pathUnder(roots, base, source);
-            if (file == null && source != null) {
-                // the site is in another module of the build (a test helper's)
-                file = GithubActions.findUnder(Paths.get(session.getExecutionRootDirectory()), source, base);
-            }
-            boolean error = rule == FailOn.LEAK || rule == FailOn.KILL && leak.forced();
-            System.out.println(GithubActions.annotation(error, file, source == null ? 0 : source.line,
-                    "reap: a process left behind", line(leak)));
-            rows.add(List.of(String.valueOf(leak.test()), String.valueOf(leak.pid()), GithubActions.code(oneLine(leak.command())),
-                    leak.site() == null ? "" : leak.site(), leak.ended()));
-        }
+        Path build = Paths.get(session.getExecutionRootDirectory());
         try {
-            GithubActions.appendToStepSummary(System.getenv(), GithubActions.table("reap: " + leaks.size()
-                    + plural(leaks.size(), " process") + " left behind by the tests of " + project.getArtifactId(),
-                    List.of("test", "pid", "command", "spawned at", "ended"), rows));
+            GithubActions.publish(System.out, System.getenv(), leaks, leak -> rule == FailOn.LEAK || rule == FailOn.KILL && leak.forced(),
+                    // else the site is in another module of the build (a test helper's)
+                    source -> {
+                        String file = GithubActions.pathUnder(roots, base, source);
+                        return file != null ? file : GithubActions.findUnder(build, source, base);
+                    },
+                    CheckMojo::line, "reap: " + leaks.size() + plural(leaks.size(), " process") + " left behind by the tests of "
+                            + project.getArtifactId());
         } catch (IOException e) {
             getLog().warn("reap: cannot write the step summary (" + e.getMessage() + ")");
         }
@@ -157,12 +153,7 @@ public class CheckMojo extends ReapMojo {
                 : row.outcome().equals("pending") ? "not seen to end: its JVM was stopped during its reap (a runner's exit"
                         + " timeout, such as Surefire's forkedProcessExitTimeoutInSeconds, shorter than the ladder?)"
                 : "ended by " + row.signal();
-        return who + " left pid " + row.pid() + " '" + oneLine(row.command()) + "'"
+        return who + " left pid " + row.pid() + " '" + Summary.oneLine(row.command(), COMMAND_WIDTH) + "'"
                 + (row.site() != null ? " spawned at " + row.site() : "") + ": " + how;
-    }
-
-    private static String oneLine(String command) {
-        String text = command == null ? "?" : command.replace('\n', ' ').replace('\r', ' ');
-        return text.length() > 120 ? text.substring(0, 117) + "..." : text;
     }
 }

@@ -1,5 +1,6 @@
 package dev.reap.agent.cli;
 
+import dev.reap.agent.config.Spelling;
 import dev.reap.agent.report.GithubActions;
 import dev.reap.agent.report.Json;
 import dev.reap.agent.report.ReportFile;
@@ -51,7 +52,7 @@ final class ReportCommand {
             } else if (arg.equals("--json")) {
                 json = true;
             } else if (arg.startsWith("-")) {
-                String nearest = dev.reap.agent.config.Spelling.nearest(arg, List.of("--json", "--help"));
+                String nearest = Spelling.nearest(arg, List.of("--json", "--help"));
                 err.println("reap-agent report: unknown argument '" + arg + "'; " + (nearest != null ? "did you mean "
                         + nearest + "? " : "") + "accepted: --json, --help, then the files");
                 return Main.USAGE;
@@ -159,29 +160,19 @@ final class ReportCommand {
     /** One annotation per process left behind (an error for one that needed SIGKILL), at its source line when found under the current directory. */
     private void annotate(List<ReportFile> reports) {
         Path base = Paths.get("").toAbsolutePath();
-        List<List<String>> rows = new ArrayList<>();
+        List<ReportFile.Row> leaks = new ArrayList<>();
         for (ReportFile report : reports) {
             for (ReportFile.Row p : report.processes()) {
-                if (!p.leaked()) {
-                    continue;
+                if (p.leaked()) {
+                    leaks.add(p);
                 }
-                GithubActions.SourceLine source = GithubActions.sourceOf(p.site());
-                String file = source == null ? null : GithubActions.findUnder(base, source, base);
-                String line = (p.test() != null ? p.test() : "a JVM") + " left pid " + p.pid() + " '"
-                        + Summary.oneLine(p.command(), COMMAND_WIDTH) + "'" + (p.site() != null ? " spawned at " + p.site() : "")
-                        + ": " + p.ended();
-                out.println(GithubActions.annotation(p.forced(), file, source == null ? 0 : source.line, "reap: a process left behind", line));
-                rows.add(List.of(String.valueOf(p.test()), String.valueOf(p.pid()), GithubActions.code(Summary.oneLine(p.command(), COMMAND_WIDTH)),
-                        p.site() == null ? "" : p.site(), p.ended()));
             }
         }
-        if (rows.isEmpty()) {
-            return;
-        }
         try {
-            GithubActions.appendToStepSummary(System.getenv(), GithubActions.table("reap: " + rows.size()
-                    + (rows.size() == 1 ? " process" : " processes") + " left behind",
-                    List.of("test", "pid", "command", "spawned at", "ended"), rows));
+            GithubActions.publish(out, System.getenv(), leaks, ReportFile.Row::forced, source -> GithubActions.findUnder(base, source, base),
+                    p -> (p.test() != null ? p.test() : "a JVM") + " left pid " + p.pid() + " '" + Summary.oneLine(p.command(), COMMAND_WIDTH)
+                            + "'" + (p.site() != null ? " spawned at " + p.site() : "") + ": " + p.ended(),
+                    "reap: " + leaks.size() + (leaks.size() == 1 ? " process" : " processes") + " left behind");
         } catch (IOException e) {
             err.println("reap-agent report: cannot write the step summary (" + e.getMessage() + ")");
         }

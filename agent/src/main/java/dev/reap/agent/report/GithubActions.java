@@ -1,13 +1,17 @@
 package dev.reap.agent.report;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What a leak looks like on GitHub Actions ({@code GITHUB_ACTIONS=true}): one workflow command per
@@ -74,6 +78,28 @@ public final class GithubActions {
             command.append("file=").append(property(file)).append(",line=").append(line).append(',');
         }
         return command.append("title=").append(property(title)).append("::").append(data(message)).toString();
+    }
+
+    /**
+     * For each leak, an annotation at its site's source line ({@code fileOf} finds the file, null
+     * when it cannot), an error where {@code error} says so, with {@code text} as its message; then
+     * their table, under {@code heading}, appended to the step summary.
+     */
+    public static void publish(PrintStream out, Map<String, String> environment, List<ReportFile.Row> leaks,
+                               Predicate<ReportFile.Row> error, Function<SourceLine, String> fileOf,
+                               Function<ReportFile.Row, String> text, String heading) throws IOException {
+        List<List<String>> rows = new ArrayList<>();
+        for (ReportFile.Row leak : leaks) {
+            SourceLine source = sourceOf(leak.site());
+            String file = source == null ? null : fileOf.apply(source);
+            out.println(annotation(error.test(leak), file, source == null ? 0 : source.line, "reap: a process left behind",
+                    text.apply(leak)));
+            rows.add(List.of(String.valueOf(leak.test()), String.valueOf(leak.pid()), code(Summary.oneLine(leak.command(), 80)),
+                    leak.site() == null ? "" : leak.site(), leak.ended()));
+        }
+        if (!rows.isEmpty()) {
+            appendToStepSummary(environment, table(heading, List.of("test", "pid", "command", "spawned at", "ended"), rows));
+        }
     }
 
     /** Appends {@code markdown} to the step summary; false when there is none. */

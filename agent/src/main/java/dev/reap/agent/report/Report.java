@@ -39,7 +39,7 @@ public final class Report {
                              List<Outcome> excluded, List<Outcome> earlier) throws IOException {
         List<Row> rows = rows(excluded, earlier);
         for (Outcome o : result.outcomes()) {
-            rows.add(new Row(o.target(), o.kind().name().toLowerCase(Locale.ROOT), o.signal(), o.afterMillis()));
+            rows.add(Row.of(o));
         }
         write(path, sessionId, pid, reaper, result.elapsedMillis(), rows);
     }
@@ -62,7 +62,7 @@ public final class Report {
         List<Row> rows = new ArrayList<>();
         for (List<Outcome> outcomes : List.of(earlier, excluded)) {
             for (Outcome o : outcomes) {
-                rows.add(new Row(o.target(), o.kind().name().toLowerCase(Locale.ROOT), o.signal(), o.afterMillis()));
+                rows.add(Row.of(o));
             }
         }
         return rows;
@@ -150,6 +150,10 @@ public final class Report {
             this.outcome = outcome;
             this.signal = signal;
             this.afterMillis = afterMillis;
+        }
+
+        static Row of(Outcome o) {
+            return new Row(o.target(), o.kind().name().toLowerCase(Locale.ROOT), o.signal(), o.afterMillis());
         }
 
         /** {@code jvm}: the session's JVM, which spawned its children; {@code before}: its row in an earlier report, or null. */
