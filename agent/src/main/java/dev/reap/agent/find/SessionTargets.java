@@ -184,9 +184,11 @@ public final class SessionTargets {
                         root.descendants));
             }
         }
-        // a tagged child of the JVM that is not a root is a spawn under way (another shutdown hook's,
-        // racing the exit): its tag is no reason to signal it, nor what descends from it
-        for (ProcStat child : table.childrenOf(self)) {
+        // a tagged child of this JVM that is not a root is a spawn under way (another shutdown hook's,
+        // racing the exit): its tag is no reason to signal it, nor what descends from it. A dead
+        // host has none: the watchdog can look while it is still exiting, its children not yet
+        // re-parented, and those are what it left
+        for (ProcStat child : self == ProcFs.selfPid() ? table.childrenOf(self) : List.<ProcStat>of()) {
             if (!found.containsKey(child.pid()) && skip.add(child.pid())) {
                 for (ProcStat d : table.descendantsOf(child.pid(), child.startTicks())) {
                     skip.add(d.pid());

@@ -49,8 +49,8 @@ class SessionTargetsTest {
     /** Started as the agent's own spawns: a hook another test installed in this JVM must not re-tag them. */
     @Test
     void aProcessTaggedWithTheSessionIsFoundWithoutBeingRecorded() throws Exception {
-        // orphans, as a daemon is once its parent is gone: a tagged child of the JVM itself that is
-        // not recorded is a spawn under way, never signalled for its tag
+        // orphans, as a daemon is once its parent is gone: a tagged child of this JVM that is not
+        // recorded is a spawn under way, never signalled for its tag
         long daemon = orphanTagged("1-1" + Session.SEPARATOR + SELF.id());
         long stranger = orphanTagged(SELF.id() + "0");
         try {
@@ -60,6 +60,27 @@ class SessionTargetsTest {
         } finally {
             ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
             ProcessHandle.of(stranger).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * The watchdog reads its host's end of stream while the host is still exiting: its children
+     * are not re-parented yet. A tagged one that was not yet told is a leftover, not a spawn under
+     * way (CI under load: a {@code trap '' INT} child survived a SIGKILLed host).
+     */
+    @Test
+    void aTaggedChildOfAHostStillExitingIsFound() throws Exception {
+        try (Children children = new Children()) {
+            Process host = children.sh("read tag; REAP_AGENT_SESSIONS=\"$tag\" sleep 600 & echo ready; wait");
+            Session session = Session.parse(host.pid() + "-" + ProcFs.stat(host.pid()).startTicks() + "-"
+                    + dev.reap.agent.proc.Namespace.current());
+            host.getOutputStream().write((session.id() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            host.getOutputStream().flush();
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(host.getInputStream())).readLine())
+                    .isEqualTo("ready");
+            long child = awaitOnlyChild(host.pid());
+
+            assertThat(pids(SessionTargets.afterHostDeath(session, Map.of(), null))).contains(child);
         }
     }
 
