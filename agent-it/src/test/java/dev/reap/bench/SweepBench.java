@@ -2,6 +2,7 @@ package dev.reap.bench;
 
 import dev.reap.agent.proc.Namespace;
 import dev.reap.agent.proc.ProcEnviron;
+import dev.reap.agent.proc.ProcDetails;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.session.Session;
 import dev.reap.agent.sweep.SessionScan;
@@ -48,7 +49,7 @@ public final class SweepBench {
             }
             // measure a settled table, not 2000 processes still being exec'd
             for (Process p : started) {
-                while (p.isAlive() && !"sleep".equals(ProcFs.name(p.pid()))) {
+                while (p.isAlive() && !"sleep".equals(ProcDetails.name(p.pid()))) {
                     Thread.onSpinWait();
                 }
             }

@@ -7,23 +7,16 @@ import dev.reap.agent.find.NativeSpawns;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.OwnSpawns;
+import dev.reap.agent.proc.ProcClock;
 import dev.reap.agent.proc.Privileged;
 import dev.reap.agent.proc.ProcFs;
-import dev.reap.agent.proc.SessionCgroup;
-import dev.reap.agent.reap.Origin;
 import dev.reap.agent.scope.TestScopes;
-import dev.reap.agent.session.Adopted;
-import dev.reap.agent.session.Registry;
-import dev.reap.agent.session.Session;
-import dev.reap.agent.shutdown.ExitReap;
 import dev.reap.agent.spawn.RewriteCache;
 import dev.reap.agent.spawn.SpawnHook;
-import dev.reap.agent.watchdog.Watchdog;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.security.PrivilegedAction;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
@@ -33,28 +26,19 @@ import java.util.function.UnaryOperator;
  * {@code ProcessBuilder} calls. At start-up it hooks {@code ProcessBuilder}, registers the exit
  * hook (the only shutdown hook: a JVM whose first spawn comes from another shutdown hook could
  * not register one then) and starts the look for native spawns ({@link NativeSpawnWatch}); the
- * session, the registry, the recorder and the watchdog are set up by the host's first spawn (or
- * the first native child seen, or at attach, or when a JUnit run asks for its test scopes): a JVM
- * that never spawns pays for none of them. The exit hook tells the watchdog the exit has begun,
- * reaps, then lets the watchdog go; what is spawned after that is the watchdog's.
+ * session's parts ({@link SessionParts}) are made by the host's first spawn (or the first native
+ * child seen, or at attach, or when a JUnit run asks for its test scopes): a JVM that never spawns
+ * pays for none of them.
  */
 public final class AgentRuntime implements UnaryOperator<Map<String, String>>, BiConsumer<Process, ProcessBuilder> {
     private final Config config;
     private final ConfigLoader configs;
     private final File agentJar;
     private SpawnHook hook;
-    private volatile boolean setUp;
-    private Session session;
-    private Registry registry;
-    private Watchdog watchdog;
-    private ExitReap exitReap;
-    private SpawnRecorder recorder;
-    private TestScopes scopes;
-    private NativeSpawns natives;
-    /** Null: no session cgroup ({@code reap.cgroup=off}, or none could be made). */
-    private CgroupStay cgroup;
     private Instrumentation instrumentation;
-    /** Guarded by this: the exit hook has begun, and when ({@link ProcFs#nextTick()}). */
+    /** Null until the set-up (the first spawn, ...); then what the session has. */
+    private volatile SessionParts parts;
+    /** Guarded by this: the exit hook has begun, and when ({@link ProcClock#nextTick()}). */
     private boolean exitBegun;
     private long exitTicks;
 
@@ -94,7 +78,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     @Override
     public Map<String, String> apply(Map<String, String> environment) {
         // without a SecurityManager no action object (nor its class, on the first spawn) is needed
-        return System.getSecurityManager() == null ? tag(environment) : Privileged.call(new Tagging(environment));
+        return System.getSecurityManager() == null ? tag(environment) : Privileged.call(new Call(Call.TAG, environment, null, null));
     }
 
     /** Every process started. */
@@ -103,58 +87,33 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         if (System.getSecurityManager() == null) {
             record(process, builder);
         } else {
-            Privileged.call(new Recording(process, builder));
+            Privileged.call(new Call(Call.RECORD, null, process, builder));
         }
     }
 
     private Map<String, String> tag(Map<String, String> environment) {
-        ensureSetUp();
-        return recorder.tag(environment);
+        return ensureSetUp().recorder().tag(environment);
     }
 
     private void record(Process process, ProcessBuilder builder) {
-        ensureSetUp();
-        recorder.record(process, builder);
+        ensureSetUp().recorder().record(process, builder);
     }
 
     /** The set-up makes the watchdog, whose threads start later: with the agent's permissions, not the spawning code's. */
-    private void ensureSetUp() {
-        if (!setUp) {
-            Privileged.always(new SetUp());
+    private SessionParts ensureSetUp() {
+        SessionParts known = parts;
+        if (known == null) {
+            Privileged.always(new Call(Call.SET_UP));
+            known = parts;
         }
+        return known;
     }
 
     private synchronized void setUp() {
-        if (setUp) {
-            return;
+        if (parts == null) {
+            // not into a cgroup once the exit has begun: what is spawned then is the after-exit watch's
+            parts = new SessionParts(config, configs, agentJar, instrumentation, exitBegun, exitTicks);
         }
-        session = Session.current(System.getenv());
-        registry = new Registry();
-        // not once the exit has begun: what is spawned then is the after-exit watch's
-        cgroup = exitBegun ? null : CgroupStay.enter(config, session, instrumentation);
-        exitReap = new ExitReap(registry, session, configs, sessionCgroup());
-        watchdog = config.watchdog() ? new Watchdog(session, configs, agentJar, exitReap) : null;
-        ExitSpawns aroundExit = new ExitSpawns(registry, session, configs, agentJar, config.watchdog());
-        exitReap.coveredBy(aroundExit);
-        recorder = new SpawnRecorder(session.chain(), registry, config.stacks(), config.tag(), watchdog, aroundExit);
-        // JUnit 4's runners and TestNG report no test plan: in a test runner's JVM the stacks tell
-        scopes = TestScopes.ofTestRunner(config, session, sessionCgroup());
-        if (scopes != null) {
-            recorder.attributeTo(scopes);
-        }
-        if (exitBegun) {
-            // the first spawn comes from another shutdown hook, or a thread still running
-            recorder.aroundExit().exitBegun(exitTicks);
-        }
-        setUp = true;
-        if (Log.debugEnabled()) {
-            debug("session " + session.id() + " started (" + config + ")");
-        }
-    }
-
-    /** The session's cgroup the JVM is in, or null. */
-    private SessionCgroup sessionCgroup() {
-        return cgroup == null ? null : cgroup.cgroup();
     }
 
     /**
@@ -163,7 +122,7 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
      */
     private void exit() {
         try {
-            Privileged.always(new ReapAtExit());
+            Privileged.always(new Call(Call.REAP_AT_EXIT));
         } catch (Throwable t) {
             // never into the host: a SecurityManager installed since start-up that denies the agent, say
             Loggers.get(AgentRuntime.class).warn(t instanceof SecurityException
@@ -175,35 +134,13 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
     private void reapAtExit() {
         synchronized (this) {
             exitBegun = true;
-            exitTicks = ProcFs.nextTick();
+            exitTicks = ProcClock.nextTick();
             // with reap.report, an empty report still says the agent was there (the Maven plugin's check counts on it)
-            if (!setUp && config.report() == null && OwnSpawns.othersAmongChildrenOf(ProcFs.selfPid()).isEmpty()) {
+            if (parts == null && config.report() == null && OwnSpawns.othersAmongChildrenOf(ProcFs.selfPid()).isEmpty()) {
                 return;
             }
         }
-        ensureSetUp();
-        recorder.aroundExit().exitBegun(exitTicks);
-        if (watchdog != null) {
-            watchdog.hostExiting();
-        }
-        if (cgroup != null) {
-            cgroup.leaveWhileReaping();
-        }
-        try {
-            TestScopes tests;
-            synchronized (this) {
-                tests = scopes;
-            }
-            exitReap.reap(tests == null ? List.of() : tests.reaped(), tests, exitTicks);
-        } finally {
-            recorder.aroundExit().exitReaped();
-            if (cgroup != null) {
-                cgroup.removeAfterReap();
-            }
-            if (watchdog != null) {
-                watchdog.release();
-            }
-        }
+        ensureSetUp().reapAtExit(exitTicks);
     }
 
     /**
@@ -211,54 +148,24 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
      * {@link NativeSpawns}), for {@link NativeSpawnWatch}; false once the exit has begun.
      */
     boolean lookForNativeSpawns(long self) {
-        NativeSpawns looker;
         synchronized (this) {
             if (exitBegun) {
                 return false;
             }
-            looker = natives;
         }
-        if (looker == null) {
-            if (!setUp && OwnSpawns.othersAmongChildrenOf(self).isEmpty()) {
-                return true;
-            }
-            ensureSetUp();
-            synchronized (this) {
-                // made here, off the spawn path, on the look's own thread
-                natives = natives != null ? natives : new NativeSpawns(session, registry, !config.tag());
-                looker = natives;
-            }
+        if (parts == null && OwnSpawns.othersAmongChildrenOf(self).isEmpty()) {
+            return true;
         }
-        known(looker.look());
-        if (cgroup != null && watchdog != null) {
-            watchdog.inCgroup(looker.newIn(cgroup.cgroup()));
-        }
+        ensureSetUp().lookForNativeSpawns();
         return true;
-    }
-
-    /** Processes the registry has come to know by PID: the watchdog is told of them. */
-    private void known(List<Adopted> processes) {
-        if (watchdog != null) {
-            watchdog.adopted(processes);
-        }
-        if (Log.debugEnabled()) {
-            for (Adopted a : processes) {
-                debug("knows " + a + ": " + Origin.adopted(a).describe());
-            }
-        }
     }
 
     /**
      * The JUnit scopes of this JVM, for the agent's listener: made when a test plan first asks, and
      * from then on every spawn is attributed to the scope running on its thread.
      */
-    public synchronized TestScopes testScopes() {
-        ensureSetUp();
-        if (scopes == null) {
-            scopes = new TestScopes(config, session, sessionCgroup());
-            recorder.attributeTo(scopes);
-        }
-        return scopes;
+    public TestScopes testScopes() {
+        return ensureSetUp().testScopes();
     }
 
     /**
@@ -267,32 +174,19 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
      * agent hooks this JVM.
      */
     synchronized int adopt() {
-        if (hook == null || !hook.ours()) {
-            return -1;
-        }
-        ensureSetUp();
-        List<Adopted> adopted = registry.adopt(Adoption.ofThisJvm());
-        known(adopted);
-        return adopted.size();
+        return hook == null || !hook.ours() ? -1 : ensureSetUp().adopt();
     }
 
     /** This JVM's session id, once set up. */
-    synchronized String sessionId() {
-        return session == null ? null : session.id();
+    String sessionId() {
+        SessionParts known = parts;
+        return known == null ? null : known.session().id();
     }
 
     /** Start-up stays free of SLF4J's classes unless a debug line is actually wanted. */
     static void debug(String message) {
         if (Log.debugEnabled()) {
             Loggers.get(Agent.class).debug(message);
-        }
-    }
-
-    private final class SetUp implements PrivilegedAction<Void> {
-        @Override
-        public Void run() {
-            setUp();
-            return null;
         }
     }
 
@@ -303,41 +197,42 @@ public final class AgentRuntime implements UnaryOperator<Map<String, String>>, B
         }
     }
 
-    private final class ReapAtExit implements PrivilegedAction<Void> {
-        @Override
-        public Void run() {
-            reapAtExit();
-            return null;
-        }
-    }
+    /**
+     * What runs with the agent's own permissions (see {@link Privileged}): the set-up, the reap at
+     * exit, and the hooks under a SecurityManager. One class for the four: each is loaded on the
+     * start or exit path.
+     */
+    private final class Call implements PrivilegedAction<Map<String, String>> {
+        private static final int SET_UP = 0;
+        private static final int REAP_AT_EXIT = 2;
+        private static final int TAG = 3;
+        private static final int RECORD = 4;
 
-    /** The hooks, run with the agent's own permissions under a SecurityManager: see {@link Privileged}. */
-    private final class Tagging implements PrivilegedAction<Map<String, String>> {
+        private final int what;
         private final Map<String, String> environment;
-
-        Tagging(Map<String, String> environment) {
-            this.environment = environment;
-        }
-
-        @Override
-        public Map<String, String> run() {
-            return tag(environment);
-        }
-    }
-
-    private final class Recording implements PrivilegedAction<Void> {
         private final Process process;
         private final ProcessBuilder builder;
 
-        Recording(Process process, ProcessBuilder builder) {
+        Call(int what) {
+            this(what, null, null, null);
+        }
+
+        Call(int what, Map<String, String> environment, Process process, ProcessBuilder builder) {
+            this.what = what;
+            this.environment = environment;
             this.process = process;
             this.builder = builder;
         }
 
         @Override
-        public Void run() {
-            record(process, builder);
-            return null;
+        public Map<String, String> run() {
+            switch (what) {
+                case SET_UP: setUp(); return null;
+                case REAP_AT_EXIT: reapAtExit(); return null;
+                case TAG: return tag(environment);
+                case RECORD: record(process, builder); return null;
+                default: throw new IllegalStateException("not a call: " + what);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.reap.agent;
 
+import dev.reap.agent.proc.OwnCgroup;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.ProcFs;
@@ -27,7 +28,7 @@ final class CgroupStay implements Runnable {
      * configuration mistake's line; else null.
      */
     static String refused(Config config) {
-        String why = config.enabled() && config.cgroup() == Config.Cgroup.ON ? SessionCgroup.unavailable() : null;
+        String why = config.enabled() && config.cgroup() == Config.Cgroup.ON ? OwnCgroup.unavailable() : null;
         return why == null ? null : "reap.cgroup=on, but " + why + "; reap.cgroup=auto runs without one there";
     }
 
@@ -50,7 +51,7 @@ final class CgroupStay implements Runnable {
             }
             made.remove();
         }
-        String unavailable = SessionCgroup.unavailable();
+        String unavailable = OwnCgroup.unavailable();
         String why = "cannot make the session's cgroup" + (made == null ? "" : " " + made) + " and move the JVM in: "
                 + (unavailable != null ? unavailable : "the kernel refused the move");
         if (config.cgroup() == Config.Cgroup.ON) {

@@ -1,5 +1,6 @@
 package dev.reap.agent.attach;
 
+import dev.reap.agent.proc.ProcClock;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
@@ -31,7 +32,7 @@ public final class Adoption {
             return found;
         }
         ProcessTable table = ProcessTable.snapshot();
-        long jvmStart = ProcFs.jvmStartTicks();
+        long jvmStart = ProcClock.jvmStartTicks();
         for (ProcStat child : table.childrenOf(self.pid())) {
             // one older than the JVM was started by the shell that exec'd java: not the JVM's
             if (child.exited() || child.startTicks() <= jvmStart) {
@@ -49,7 +50,7 @@ public final class Adoption {
 
     private static Adopted adopted(ProcStat stat, boolean directChild) {
         return new Adopted(stat.pid(), stat.startTicks(), stat.parentPid(), directChild,
-                ProcFs.commandLine(stat.pid()), ProcFs.epochMillis(stat.startTicks()), null);
+                ProcFs.commandLine(stat.pid()), ProcClock.epochMillis(stat.startTicks()), null);
     }
 
     private static List<Adopted> fromHandles() {

@@ -5,6 +5,7 @@ import dev.reap.agent.attach.HotSpotAttach;
 import dev.reap.agent.attach.JvmProcess;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
+import dev.reap.agent.proc.ProcDetails;
 import dev.reap.agent.proc.ProcFs;
 
 import java.io.File;
@@ -173,7 +174,7 @@ final class AttachCommand {
         }
         JvmProcess jvm = JvmProcess.of(pid);
         if (jvm == null) {
-            String name = ProcFs.name(pid);
+            String name = ProcDetails.name(pid);
             throw new Refusal(Main.USAGE, "process " + pid + (name == null ? "" : " (" + name + ")")
                     + " is not a JVM; java -jar reap-agent.jar attach --list shows the JVMs you can attach to");
         }

@@ -1,5 +1,6 @@
 package dev.reap.agent.cli;
 
+import dev.reap.agent.proc.ProcClock;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.report.Json;
@@ -80,7 +81,7 @@ final class PsCommand {
             out.println("no agent sessions: no process carries " + Session.TAG + " and no watchdog runs");
             return;
         }
-        double uptime = ProcFs.uptimeSeconds();
+        double uptime = ProcClock.uptimeSeconds();
         for (String id : sessions) {
             List<TaggedProcess> processes = scan.byOwner().getOrDefault(id, List.of());
             Session session = Session.parse(id);
@@ -98,7 +99,7 @@ final class PsCommand {
     }
 
     private void printJson(SessionScan scan, Set<String> sessions, Map<String, Long> watchdogs) {
-        double uptime = ProcFs.uptimeSeconds();
+        double uptime = ProcClock.uptimeSeconds();
         List<Object> list = new ArrayList<>();
         for (String id : sessions) {
             Session session = Session.parse(id);

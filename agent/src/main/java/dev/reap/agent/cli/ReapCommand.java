@@ -1,6 +1,7 @@
 package dev.reap.agent.cli;
 
 import dev.reap.agent.config.Config;
+import dev.reap.agent.proc.ProcClock;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
@@ -147,7 +148,7 @@ final class ReapCommand {
     }
 
     private void print(long parent, List<Target> targets, ReapResult result, boolean json, boolean dryRun) {
-        double uptime = ProcFs.uptimeSeconds();
+        double uptime = ProcClock.uptimeSeconds();
         if (json) {
             List<Object> processes = new ArrayList<>();
             for (Target t : targets) {

@@ -6,6 +6,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.proc.ProcDetails;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.Signaller;
 import dev.reap.agent.sweep.StartupSweep;
@@ -128,7 +129,7 @@ final class RunCommand {
 
         @Override
         public synchronized void handle(Signal signal) {
-            if (signal.getName().equals("INT") && ProcFs.inTerminalForeground()) {
+            if (signal.getName().equals("INT") && ProcDetails.inTerminalForeground()) {
                 return;
             }
             if (child == null) {

@@ -1,6 +1,7 @@
 package dev.reap.agent.cli;
 
 import dev.reap.agent.config.Config;
+import dev.reap.agent.proc.ProcClock;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.reap.Outcome;
 import dev.reap.agent.reap.ReapResult;
@@ -123,7 +124,7 @@ final class SweepCommand {
     }
 
     private void print(List<Target> targets, ReapResult result, boolean json, boolean dryRun) {
-        double uptime = ProcFs.uptimeSeconds();
+        double uptime = ProcClock.uptimeSeconds();
         if (json) {
             List<Object> processes = new ArrayList<>();
             for (Target t : targets) {

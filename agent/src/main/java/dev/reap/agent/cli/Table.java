@@ -66,7 +66,7 @@ final class Table {
     /** Seconds since the start, or -1 when the uptime is unknown. */
     static long ageSeconds(long startTicks, double uptimeSeconds) {
         return uptimeSeconds < 0 ? -1
-                : Math.max(0, (long) (uptimeSeconds - startTicks / (double) dev.reap.agent.proc.ProcFs.TICKS_PER_SECOND));
+                : Math.max(0, (long) (uptimeSeconds - startTicks / (double) dev.reap.agent.proc.ProcClock.TICKS_PER_SECOND));
     }
 
     /** A command line cut to fit a terminal line. */

@@ -2,6 +2,8 @@ package dev.reap.agent.find;
 
 import dev.reap.agent.proc.OwnSpawns;
 import dev.reap.agent.proc.ProcEnviron;
+import dev.reap.agent.proc.ProcClock;
+import dev.reap.agent.proc.ProcDetails;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.SessionCgroup;
@@ -58,15 +60,15 @@ public final class NativeSpawns implements Predicate<Adopted> {
      * possibly one of the agent's own being started. At exit and in the look alike.
      */
     static boolean isNativeSpawn(ProcStat stat, Session session) {
-        if (stat.exited() || stat.startTicks() <= ProcFs.jvmStartTicks() || OwnSpawns.starting()) {
+        if (stat.exited() || stat.startTicks() <= ProcClock.jvmStartTicks() || OwnSpawns.starting()) {
             return false;
         }
-        String name = ProcFs.name(stat.pid());
-        if ("jspawnhelper".equals(name) || String.valueOf(ProcFs.name(session.pid())).equals(name)) {
+        String name = ProcDetails.name(stat.pid());
+        if ("jspawnhelper".equals(name) || String.valueOf(ProcDetails.name(session.pid())).equals(name)) {
             return false;
         }
-        java.nio.file.Path exe = ProcFs.executable(stat.pid());
-        return (exe == null || !exe.equals(ProcFs.executable(session.pid())))
+        java.nio.file.Path exe = ProcDetails.executable(stat.pid());
+        return (exe == null || !exe.equals(ProcDetails.executable(session.pid())))
                 && !session.tags(ProcEnviron.settledVariable(stat.pid(), Session.TAG));
     }
 
@@ -117,7 +119,7 @@ public final class NativeSpawns implements Predicate<Adopted> {
     /** {@code site}: how the JVM started it or its ancestor. */
     private Adopted know(ProcStat stat, boolean directChild, SpawnSite site, List<Adopted> fresh) {
         Adopted process = new Adopted(stat.pid(), stat.startTicks(), stat.parentPid(), directChild,
-                ProcFs.commandLine(stat.pid()), ProcFs.epochMillis(stat.startTicks()), null, site);
+                ProcFs.commandLine(stat.pid()), ProcClock.epochMillis(stat.startTicks()), null, site);
         if (!registry.know(process)) {
             return null;
         }

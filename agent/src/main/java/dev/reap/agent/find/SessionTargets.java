@@ -1,7 +1,6 @@
 package dev.reap.agent.find;
 
 import dev.reap.agent.proc.OwnSpawns;
-import dev.reap.agent.proc.ProcEnviron;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.ProcessTable;
@@ -28,8 +27,6 @@ import java.util.Set;
  * {@code /proc}: the recorded children and their descendants by {@link ProcessHandle}.
  */
 public final class SessionTargets {
-    private static final long KTHREADD = 2;
-
     private SessionTargets() {
     }
 
@@ -196,32 +193,12 @@ public final class SessionTargets {
             }
         }
         if (session != null || scopeTag != null) {
-            addTagged(table, session, scopeTag, sinceTicks, self, tests, found, skip);
+            BeyondTheTree.addTagged(table, session, scopeTag, sinceTicks, self, tests, found, skip);
         }
         if (cgroup != null) {
-            addMembers(table, cgroup, self, found, skip);
+            BeyondTheTree.addMembers(table, cgroup, self, found, skip);
         }
         return new ArrayList<>(found.values());
-    }
-
-    /**
-     * What the session's cgroup holds and the rest did not find: only the session's processes are
-     * born there (the JVM moved in before its first spawn), so each is ours whatever it did to its
-     * environment, its parent or its user; not the JVM, nor the agent's own helpers, nor anything
-     * older than the session.
-     */
-    private static void addMembers(ProcessTable table, SessionCgroup cgroup, long self, Map<Long, Target> found,
-                                   Set<Long> skip) {
-        Origin origin = null;
-        for (long pid : cgroup.members()) {
-            ProcStat stat = table.get(pid);
-            if (stat == null || stat.exited() || pid == self || pid == ProcFs.selfPid() || !cgroup.holdsAsItsOwn(stat)
-                    || found.containsKey(pid) || skip.contains(pid) || OwnSpawns.isOwn(pid)) {
-                continue;
-            }
-            origin = origin != null ? origin : Origin.inCgroup();
-            found.put(pid, Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid), origin));
-        }
     }
 
     /**
@@ -251,40 +228,5 @@ public final class SessionTargets {
             }
         }
         return false;
-    }
-
-    /**
-     * A tag can be copied into anyone's environment, so a process found by its tag alone is ours
-     * only when its real and effective user are ours too. (Recorded processes and their
-     * descendants are ours whatever user they run as: we started them.) A tag can only be on a
-     * process younger than its session; kernel threads (kthreadd, PID 2, and its children) have
-     * no environment to read.
-     */
-    private static void addTagged(ProcessTable table, Session session, String scopeTag, long sinceTicks,
-                                  long self, ScopeTags tests, Map<Long, Target> found, Set<Long> skip) {
-        long[] mine = null;
-        Origin untested = null;
-        for (ProcStat stat : table.all()) {
-            long pid = stat.pid();
-            if (stat.startTicks() < sinceTicks || pid == self || stat.exited() || pid == KTHREADD
-                    || stat.parentPid() == KTHREADD || found.containsKey(pid) || skip.contains(pid)) {
-                continue;
-            }
-            String[] tags = ProcEnviron.settledVariables(pid, Session.TAG, Session.SCOPE_TAG);
-            if (tags == null || (session != null ? !session.tags(tags[0]) : !scopeTag.equals(tags[1]))) {
-                continue;
-            }
-            if (mine == null) {
-                mine = ProcFs.ownUserIds();
-            }
-            if (ProcFs.sameUser(mine, ProcFs.userIds(pid))) {
-                Origin origin = tests == null || tags[1] == null ? null : tests.originOf(tags[1]);
-                if (origin == null) {
-                    untested = untested != null ? untested : Origin.taggedBy(null);
-                    origin = untested;
-                }
-                found.put(pid, Target.proc(pid, stat.startTicks(), ProcFs.commandLine(pid), origin));
-            }
-        }
     }
 }

@@ -5,9 +5,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +14,6 @@ import java.util.List;
  * entry that vanishes or turns unreadable mid-read gives null (or "absent"), never an exception.
  */
 public final class ProcFs {
-    /** Clock ticks per second in {@code /proc} times: USER_HZ, 100 on every Linux the JDK runs on. */
-    public static final int TICKS_PER_SECOND = 100;
     private static final boolean READABLE = new File("/proc/self/stat").canRead();
     /**
      * True when {@code /proc} numbers processes in another PID namespace than this process's own
@@ -28,8 +23,6 @@ public final class ProcFs {
      */
     private static final boolean FOREIGN = READABLE && isForeign(statusLine("/proc/self/status", "NSpid"));
     private static final boolean AVAILABLE = READABLE && !FOREIGN;
-    /** 0 until read: see {@link #jvmStartTicks()}. */
-    private static volatile long jvmStart;
 
     private ProcFs() {
     }
@@ -93,7 +86,7 @@ public final class ProcFs {
      * Reads and parses a stat file in one buffer, with no text made: the exit hook reads every
      * process's stat in a cold JVM. {@code pid} -1: the one the file names.
      */
-    private static ProcStat statOf(String path, long pid) {
+    static ProcStat statOf(String path, long pid) {
         // the fields read (up to the 33rd) fit well within 1024 bytes, whatever the numbers
         byte[] buffer = new byte[1024];
         int length = 0;
@@ -113,20 +106,6 @@ public final class ProcFs {
             pid = ProcStat.parseLong(buffer, 0, space);
         }
         return pid < 0 ? null : ProcStat.parse(pid, buffer, length);
-    }
-
-    /**
-     * True when this process's group is the foreground group of its controlling terminal
-     * ({@code pgrp} and {@code tpgid} of {@code /proc/self/stat}): a Ctrl-C there reaches every
-     * process of the group, children included.
-     */
-    public static boolean inTerminalForeground() {
-        byte[] bytes = read("/proc/self/stat", 512);
-        String stat = bytes == null ? "" : latin1(bytes);
-        int close = stat.lastIndexOf(')');
-        String[] fields = close < 0 ? new String[0] : stat.substring(close + 2).split(" ");
-        // after the name: state, ppid, pgrp, session, tty_nr, tpgid
-        return fields.length > 5 && !fields[5].equals("-1") && fields[2].equals(fields[5]);
     }
 
     /** True when {@code pid} is still the process that started at {@code startTicks} and has not exited. */
@@ -200,106 +179,6 @@ public final class ProcFs {
      */
     public static boolean sameUser(long[] mine, long[] theirs) {
         return mine != null && theirs != null && theirs[0] == mine[1] && theirs[1] == mine[1];
-    }
-
-    /** The short name of the executable ({@code comm}), or null. */
-    public static String name(long pid) {
-        byte[] bytes = read("/proc/" + pid + "/comm", 64);
-        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8).trim();
-    }
-
-    /** The executable's path ({@code /proc/<pid>/exe}), or null (gone, unreadable, or not ours to read). */
-    public static Path executable(long pid) {
-        try {
-            return Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid), "exe"));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** The working directory, or null (gone, unreadable, or not ours to read). */
-    public static Path workingDirectory(long pid) {
-        try {
-            return Files.readSymbolicLink(Paths.get("/proc", Long.toString(pid), "cwd"));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** Seconds since boot ({@code /proc/uptime}), or -1. */
-    public static double uptimeSeconds() {
-        long ticks = uptimeTicks();
-        return ticks < 0 ? -1 : ticks / (double) TICKS_PER_SECOND;
-    }
-
-    /**
-     * Clock ticks since boot, from {@code /proc/uptime}'s "12345.67 ..." read by hand
-     * ({@code Double.parseDouble} loads nine classes on the exit path); -1 when unknown.
-     */
-    private static long uptimeTicks() {
-        byte[] bytes = read("/proc/uptime", 64);
-        long ticks = 0;
-        int decimals = -1;
-        for (int i = 0; bytes != null && i < bytes.length && bytes[i] != ' ' && decimals < 2; i++) {
-            if (bytes[i] == '.') {
-                decimals = 0;
-            } else if (bytes[i] >= '0' && bytes[i] <= '9') {
-                ticks = ticks * 10 + (bytes[i] - '0');
-                decimals = decimals < 0 ? -1 : decimals + 1;
-            } else {
-                return -1;
-            }
-        }
-        return bytes == null || decimals != 2 ? -1 : ticks;
-    }
-
-    /**
-     * When this JVM started, in clock ticks after boot: its process may be older (a shell that
-     * {@code exec}s {@code java} keeps its PID, its start time and its children), but the JVM's
-     * own threads start with it. The oldest thread but the first, else the process's start; -1
-     * where {@code /proc} is not usable. A child of the JVM's own making starts in a later tick:
-     * no Java code runs within 10 ms of the JVM's first thread.
-     */
-    public static long jvmStartTicks() {
-        long known = jvmStart;
-        if (known == 0) {
-            known = readJvmStartTicks();
-            jvmStart = known;
-        }
-        return known;
-    }
-
-    private static long readJvmStartTicks() {
-        ProcStat self = AVAILABLE ? self() : null;
-        if (self == null) {
-            return -1;
-        }
-        String[] tasks = new File("/proc/self/task").list();
-        long oldest = Long.MAX_VALUE;
-        for (String task : tasks == null ? new String[0] : tasks) {
-            long tid = ProcStat.parseLong(task, 0, task.length());
-            ProcStat thread = tid == self.pid() || tid < 0 ? null : statOf("/proc/self/task/" + task + "/stat", tid);
-            if (thread != null && thread.startTicks() < oldest) {
-                oldest = thread.startTicks();
-            }
-        }
-        return oldest == Long.MAX_VALUE ? self.startTicks() : oldest;
-    }
-
-    /**
-     * The clock tick after the current one, after boot: a process started from now on has at least
-     * this start time, one started before has less. {@code Long.MAX_VALUE} when unknown.
-     */
-    public static long nextTick() {
-        long ticks = uptimeTicks();
-        return ticks < 0 ? Long.MAX_VALUE : ticks + 1;
-    }
-
-    /** When a process that started {@code startTicks} after boot started, in epoch millis; -1 when unknown. */
-    public static long epochMillis(long startTicks) {
-        double uptime = uptimeSeconds();
-        return uptime < 0 ? -1
-                : (long) (System.currentTimeMillis() - uptime * 1000 + startTicks * 1000.0 / TICKS_PER_SECOND);
     }
 
     /** The PIDs listed in {@code /proc} now (empty when it cannot be read). */

@@ -7,7 +7,7 @@ package dev.reap.agent.scope;
  * method). Nothing is hooked, so a JVM pays nothing per class it loads; only a JVM that runs a test
  * runner pays a look at the stack per spawn.
  */
-final class TestFrames {
+public final class TestFrames {
     /** The invokers' classes: the frame they call is the user's test method (reflection's frames in between are skipped). */
     private static final String[] INVOKERS = {
         "org.junit.runners.model.FrameworkMethod$1", "org.testng.internal.invokers.MethodInvocationHelper",
@@ -23,7 +23,7 @@ final class TestFrames {
     }
 
     /** True in a JVM started to run tests. */
-    static boolean inTestRunner() {
+    public static boolean inTestRunner() {
         String command = System.getProperty("sun.java.command", "");
         for (String runner : RUNNERS) {
             if (command.contains(runner)) {

@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.find.ScopeTags;
 import dev.reap.agent.find.SessionTargets;
 import dev.reap.agent.log.Loggers;
+import dev.reap.agent.proc.ProcClock;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.Origin;
@@ -70,11 +71,12 @@ public final class TestScopes implements ScopeTags {
     }
 
     /**
-     * Test scopes read off the spawning threads' stacks, in a JVM started to run tests; null in any
-     * other JVM. A JUnit Platform run reports its own scopes to the same object, and those come first.
+     * Test scopes read off the spawning threads' stacks, for a JVM started to run tests
+     * ({@link TestFrames#inTestRunner()}: asked first, so that no other JVM loads this class). A
+     * JUnit Platform run reports its own scopes to the same object, and those come first.
      */
-    public static TestScopes ofTestRunner(Config config, Session session, SessionCgroup cgroup) {
-        return TestFrames.inTestRunner() ? new TestScopes(config, session, cgroup, true) : null;
+    public static TestScopes fromStacks(Config config, Session session, SessionCgroup cgroup) {
+        return new TestScopes(config, session, cgroup, true);
     }
 
     /** The scope running on this thread, or null outside tests. */
@@ -107,7 +109,7 @@ public final class TestScopes implements ScopeTags {
             return tag;
         }
         // a second early: a process with this tag cannot have started before it
-        long now = ProcFs.available() ? (long) (ProcFs.uptimeSeconds() * ProcFs.TICKS_PER_SECOND) - ProcFs.TICKS_PER_SECOND : 0;
+        long now = ProcFs.available() ? (long) (ProcClock.uptimeSeconds() * ProcClock.TICKS_PER_SECOND) - ProcClock.TICKS_PER_SECOND : 0;
         String given = session + "/" + serial.incrementAndGet();
         tag = scope.tag(given, Math.max(0, now));
         if (tag.equals(given)) {

@@ -73,7 +73,7 @@ public final class ExitReap implements Runnable {
     /**
      * Reaps; {@code earlier}: what the session's tests reaped as they ended, for the report;
      * {@code tests} (may be null): who the scope tags name; {@code exitTicks}: when the exit
-     * began ({@link ProcFs#nextTick()}). What it throws, its caller reports.
+     * began ({@link dev.reap.agent.proc.ProcClock#nextTick()}). What it throws, its caller reports.
      */
     public void reap(List<Outcome> earlier, ScopeTags tests, long exitTicks) {
         SignalShell sigint;

@@ -19,11 +19,12 @@ import org.slf4j.helpers.MessageFormatter;
 public final class ExitWarmup {
     /** The agent's classes the exit hook loads, by name: some are package-private elsewhere. */
     static final String[] CLASSES = {
-        // finding what is left
-        "dev.reap.agent.AgentRuntime$ReapAtExit",
+        // finding what is left, from the tick the exit began
+        "dev.reap.agent.proc.ProcClock",
         "dev.reap.agent.CgroupStay",
         "dev.reap.agent.find.SessionTargets",
         "dev.reap.agent.find.SessionTargets$Root",
+        "dev.reap.agent.find.BeyondTheTree",
         "dev.reap.agent.shutdown.ExitReap$Targets",
         // the look for native spawns makes one once a child is there; an exit may race it
         "dev.reap.agent.find.NativeSpawns",

@@ -1,6 +1,8 @@
 package dev.reap.agent.sweep;
 
+import dev.reap.agent.proc.OwnCgroup;
 import dev.reap.agent.proc.ProcEnviron;
+import dev.reap.agent.proc.ProcDetails;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.SessionCgroup;
@@ -30,7 +32,7 @@ public final class Sweep {
     }
 
     /**
-     * Leftovers of dead sessions, tagged or in their cgroup ({@link SessionCgroup#besideThis}); of
+     * Leftovers of dead sessions, tagged or in their cgroup ({@link dev.reap.agent.proc.OwnCgroup#sessionCgroupsBeside}); of
      * {@code onlySession} alone when it is not null.
      */
     public static List<Target> leftovers(SessionScan scan, String onlySession) {
@@ -71,7 +73,7 @@ public final class Sweep {
         }
         ProcStat self = ProcFs.self();
         for (SessionCgroup cgroup : self == null || onlySession != null ? List.<SessionCgroup>of()
-                : SessionCgroup.besideThis(self.pid(), self.startTicks())) {
+                : OwnCgroup.sessionCgroupsBeside(self.pid(), self.startTicks())) {
             if (cgroup.olderThanMillis(EMPTY_CGROUP_MILLIS) && cgroup.members().isEmpty()) {
                 cgroup.remove();
             }
@@ -84,7 +86,7 @@ public final class Sweep {
         if (self == null) {
             return dead;
         }
-        for (SessionCgroup cgroup : SessionCgroup.besideThis(self.pid(), self.startTicks())) {
+        for (SessionCgroup cgroup : OwnCgroup.sessionCgroupsBeside(self.pid(), self.startTicks())) {
             String id = cgroup.sessionId();
             if ((onlySession == null || onlySession.equals(id)) && Session.parse(id) != null
                     && scan.judge(id) == SessionScan.Verdict.DEAD) {
@@ -108,7 +110,7 @@ public final class Sweep {
                 continue;
             }
             String commandLine = ProcFs.commandLine(stat.pid());
-            Path cwd = ProcFs.workingDirectory(stat.pid());
+            Path cwd = ProcDetails.workingDirectory(stat.pid());
             long[] ids = ProcFs.userIds(stat.pid());
             if (commandLine == null || cwd == null || !ProcFs.sameUser(mine, ids)
                     || !cwd.normalize().startsWith(root) || !match.matcher(commandLine).find()) {
@@ -128,7 +130,7 @@ public final class Sweep {
         if (stat.parentPid() == 1) {
             return true;
         }
-        String parent = ProcFs.name(stat.parentPid());
+        String parent = ProcDetails.name(stat.parentPid());
         return parent != null && ADOPTERS.contains(parent);
     }
 }

@@ -1,5 +1,6 @@
 package dev.reap.agent.watchdog;
 
+import dev.reap.agent.proc.OwnCgroup;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.find.CgroupKill;
 import dev.reap.agent.find.SessionTargets;
@@ -52,7 +53,7 @@ final class HostDeathReap implements Runnable {
     }
 
     private void reap() throws Exception {
-        cgroup = SessionCgroup.of(session.id());
+        cgroup = OwnCgroup.sessionCgroup(session.id());
         Reaping reaping = afterExit ? Reaping.afterExit(config, session, targets())
                 : Reaping.afterHostDeath(config, session, targets());
         reaping.lookingAgainWith(new Targets());

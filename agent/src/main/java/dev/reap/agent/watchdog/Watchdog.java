@@ -30,7 +30,7 @@ import java.util.List;
  * the PID is still the host's child), a PID and start time (adopted at attach), or
  * {@value WatchdogMain#GOODBYE}.
  */
-public final class Watchdog {
+public final class Watchdog implements Runnable {
     static final long LASTING_MILLIS = 200;
     static final long QUICK_DEATH_MILLIS = 2_000;
     private static final int MAX_QUICK_DEATHS = 3; // "the third time" in the warning
@@ -98,14 +98,7 @@ public final class Watchdog {
             notifyAll();
         } else {
             reporting = true;
-            Privileged.daemon(new Reporter(), "reap-agent-watchdog");
-        }
-    }
-
-    private final class Reporter implements Runnable {
-        @Override
-        public void run() {
-            report();
+            Privileged.daemon(this, "reap-agent-watchdog");
         }
     }
 
@@ -132,8 +125,12 @@ public final class Watchdog {
         notifyAll();
     }
 
-    /** The reporter thread: waits for children to last, starts the sidecar for the first, reports them. */
-    private void report() {
+    /**
+     * The reporter thread: waits for children to last, starts the sidecar for the first, reports
+     * them. Being its {@code Runnable} costs no class of its own on the first spawn's path.
+     */
+    @Override
+    public void run() {
         try {
             boolean first = true;
             while (true) {

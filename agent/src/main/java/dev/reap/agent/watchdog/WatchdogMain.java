@@ -1,5 +1,6 @@
 package dev.reap.agent.watchdog;
 
+import dev.reap.agent.proc.OwnCgroup;
 import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
@@ -46,7 +47,7 @@ public final class WatchdogMain {
         }
         Log.setLevel(config.log());
         // born in the session's cgroup: it must outlive what it reaps there
-        SessionCgroup.leaveIfIn(session.id());
+        OwnCgroup.leaveSessionCgroup(session.id());
         SignalShield.raise();
         // ready before it is needed: no process to start when the host dies
         SignalShell shell = SignalShell.start();

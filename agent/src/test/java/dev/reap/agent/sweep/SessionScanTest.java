@@ -1,6 +1,7 @@
 package dev.reap.agent.sweep;
 
 import dev.reap.agent.proc.Namespace;
+import dev.reap.agent.proc.ProcClock;
 import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.session.Session;
@@ -123,7 +124,7 @@ class SessionScanTest {
     }
 
     private static long ticksNow() {
-        return (long) (ProcFs.uptimeSeconds() * ProcFs.TICKS_PER_SECOND);
+        return (long) (ProcClock.uptimeSeconds() * ProcClock.TICKS_PER_SECOND);
     }
 
     /** The PID of a process that has exited and been waited for. */
