@@ -5,6 +5,8 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.config.ConfigException;
 import dev.reap.agent.config.ConfigLoader;
 import dev.reap.agent.log.Log;
+import dev.reap.agent.log.Loggers;
+import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.proc.SessionCgroup;
 import dev.reap.agent.reap.SignalShell;
@@ -59,6 +61,7 @@ public final class WatchdogMain {
             goodbye = false;
         }
         if (!goodbye) {
+            awaitTheEndOf(session);
             new HostDeathReap(session, config, watched, shell, afterExit).run();
         }
         if (shell != null) {
@@ -98,6 +101,28 @@ public final class WatchdogMain {
             line.setLength(0);
         }
         return false;
+    }
+
+    /**
+     * Returns once the host's process has ended (gone, a zombie, or its PID another process's): an
+     * end of stream from a host that lives on (native code that closed every descriptor) is no
+     * death, and its children are not reaped while it runs. A host that dies closes the pipe in
+     * its last moments: looked at again within a millisecond or two, then every 100 ms.
+     */
+    static void awaitTheEndOf(Session session) {
+        boolean said = false;
+        for (long millis = 1; ProcFs.available() && ProcFs.isAlive(session.pid(), session.startTime()); millis = Math.min(100, millis * 2)) {
+            if (!said && millis == 100) {
+                said = true;
+                Loggers.get(WatchdogMain.class).debug("watchdog: JVM {} closed its pipe but lives on: its end is awaited",
+                        session.pid());
+            }
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private static int indexOf(CharSequence text, char c) {

@@ -102,6 +102,48 @@ class WatchdogTest {
         assertThat(firstLasting.get()).as("the exit is readied once").isEqualTo(1);
     }
 
+    /**
+     * A host that closes its sidecar's pipe and lives on (native code closing every descriptor) has
+     * not died: nothing of it is reaped while it runs; once it is gone, its child is.
+     */
+    @Test
+    void aPipeClosedByAHostThatLivesOnIsNoDeathUntilTheHostEnds() throws Exception {
+        Process host = children.sh("sleep 600 & echo $!; wait");
+        long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(host.getInputStream()))
+                .readLine().trim());
+        Session session = Session.parse(host.pid() + "-" + ProcFs.stat(host.pid()).startTicks() + "-"
+                + dev.reap.agent.proc.Namespace.current());
+        ConfigLoader debug = ConfigLoader.forAgentOptions("log=debug");
+        debug.load(new Properties(), Map.of());
+        File stderr = Files.createTempFile("sidecar", ".err").toFile();
+        stderr.deleteOnExit();
+        ProcessBuilder builder = new ProcessBuilder(WatchdogCommand.command(CLASS_PATH, session, debug.atExit(), false))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr);
+        WatchdogCommand.clean(builder.environment());
+        Process sidecar = builder.start();
+        children.started().add(sidecar);
+
+        sidecar.getOutputStream().write((child + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        sidecar.getOutputStream().close();
+
+        assertThat(await(Duration.ofSeconds(10), () -> read(stderr).contains("closed its pipe but lives on")))
+                .as("the sidecar waits for the host's end; stderr:%n%s", read(stderr)).isTrue();
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).as("not reaped while its host runs").contains(true);
+        host.destroyForcibly().waitFor();
+        assertThat(await(Duration.ofSeconds(10), () -> ProcessHandle.of(child).isEmpty()))
+                .as("reaped once its host is gone; stderr:%n%s", read(stderr)).isTrue();
+        assertThat(sidecar.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(read(stderr)).contains("[reap] watchdog: JVM " + host.pid() + " ended without its shutdown hooks; reaped 1 process");
+    }
+
+    private static String read(File file) {
+        try {
+            return Files.readString(file.toPath());
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     @Test
     void theExitStartsNoSidecar() throws Exception {
         watchdog.hostExiting();
