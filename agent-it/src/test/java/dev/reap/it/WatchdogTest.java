@@ -117,6 +117,54 @@ class WatchdogTest extends HostTest {
                 .as("the new watchdog's summary; stderr:%n%s", host.stderr()).isTrue();
     }
 
+    /**
+     * The host's own code closes the watchdog's pipe and a file of its takes the number: nothing
+     * is written into that file, a new watchdog is told everything, and after a {@code kill -9}
+     * all the host's children end (no tag, no cgroup: only what the watchdog was told finds them).
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource(Jdk.EVERY)
+    void aPipeTheHostClosedAndReusedGetsNothingAndANewWatchdogCoversAll(int major) throws Exception {
+        Host host = host(Jdk.require(major)).agent("grace=2s,tag=false,cgroup=off,log=debug")
+                .jvmOption("--add-opens=java.base/java.io=ALL-UNNAMED")
+                .start(dev.reap.it.hosts.PipeCloserHost.class, dir.toString());
+        java.util.Map<String, Long> spawned = host.spawned();
+        try {
+            assertThat(spawned).as("stderr:%n%s", host.stderr()).containsKeys("first", "plain1", "plain2", "plain3");
+            assertThat(eventually(Duration.ofSeconds(10), () -> host.stderr().contains("lost its pipe: this JVM's code closed its descriptor;"
+                    + " started a new one, told of the ")))
+                    .as("one warning line; stderr:%n%s", host.stderr()).isTrue();
+
+            java.util.regex.Matcher replaced = java.util.regex.Pattern.compile("it covered: pid (\\d+)").matcher(host.stderr());
+            assertThat(replaced.find()).isTrue();
+            String toldTheNewOne = "told the watchdog (pid " + replaced.group(1) + ") of ";
+            assertThat(eventually(Duration.ofSeconds(10), () -> told(host.stderr(), toldTheNewOne) == 4))
+                    .as("the new watchdog was told of all four; stderr:%n%s", host.stderr()).isTrue();
+            host.signal("KILL");
+            host.awaitExit(Duration.ofSeconds(30));
+
+            assertThat(eventually(Duration.ofSeconds(10), () -> spawned.values().stream().noneMatch(pid -> ProcessHandle.of(pid).isPresent())))
+                    .as("every child ended; stderr:%n%s", host.stderr()).isTrue();
+            assertThat(java.nio.file.Files.readString(dir.resolve("victim"))).as("the host's file").isEmpty();
+        } finally {
+            Proc.end(spawned.values());
+        }
+    }
+
+    /** How many processes the lines {@code <prefix><n>} of {@code stderr} told of, together. */
+    private static int told(String stderr, String prefix) {
+        int sum = 0;
+        for (int at = stderr.indexOf(prefix); at >= 0; at = stderr.indexOf(prefix, at + 1)) {
+            int from = at + prefix.length();
+            int to = from;
+            while (to < stderr.length() && Character.isDigit(stderr.charAt(to))) {
+                to++;
+            }
+            sum += to > from ? Integer.parseInt(stderr.substring(from, to)) : 0;
+        }
+        return sum;
+    }
+
     private Host start(Jdk jdk, String death, String options) throws Exception {
         Host.Builder builder = host(jdk).agent(options);
         if (death.equals("group-SIGINT")) {

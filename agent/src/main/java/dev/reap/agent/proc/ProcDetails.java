@@ -26,6 +26,15 @@ public final class ProcDetails {
         }
     }
 
+    /** Where a {@code /proc} link points ({@code pipe:[4242]}, a path), or null (gone, unreadable, not a link). */
+    public static String link(String path) {
+        try {
+            return Files.readSymbolicLink(Paths.get(path)).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The working directory, or null (gone, unreadable, or not ours to read). */
     public static Path workingDirectory(long pid) {
         try {

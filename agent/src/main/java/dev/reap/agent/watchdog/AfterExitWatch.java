@@ -53,14 +53,14 @@ public final class AfterExitWatch {
     public synchronized void spawned(Process child) {
         ensureStarted();
         ProcStat stat = sidecar == null ? null : ProcFs.stat(child.pid());
-        if (stat != null) {
+        if (stat != null && !sidecar.pipeLost()) {
             sidecar.send(child.pid() + " " + stat.startTicks());
         }
     }
 
     /** Tells the sidecar of a process the exit is still reaping, by PID and start time (it may be untagged). */
     public synchronized void known(long pid, long startTicks) {
-        if (sidecar != null) {
+        if (sidecar != null && !sidecar.pipeLost()) {
             sidecar.send(pid + " " + startTicks);
         }
     }

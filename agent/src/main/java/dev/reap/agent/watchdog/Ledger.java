@@ -1,5 +1,6 @@
 package dev.reap.agent.watchdog;
 
+import dev.reap.agent.proc.ProcFs;
 import dev.reap.agent.proc.ProcStat;
 import dev.reap.agent.session.Adopted;
 
@@ -51,9 +52,7 @@ final class Ledger {
     List<String> toldSoFar() {
         List<String> lines = new ArrayList<>();
         for (Process child : told) {
-            if (child.isAlive()) {
-                lines.add(Long.toString(child.pid()));
-            }
+            addLine(lines, child);
         }
         lines.addAll(adoptedTold);
         return lines;
@@ -78,14 +77,28 @@ final class Ledger {
                 wait = wait == 0 ? lastingNanos - age : wait;
                 continue;
             }
-            if (child.isAlive()) {
-                lines.add(Long.toString(child.pid()));
+            if (addLine(lines, child)) {
                 remember(child);
             }
             it.remove();
             times.remove();
         }
         return wait;
+    }
+
+    /**
+     * Adds {@code <pid> <start time>} for a live child: the sidecar then needs no look at its
+     * parent, which a host dying as the sidecar reads has no longer. The start time is read while
+     * the JDK has not reaped the child (its PID is its own until then); the PID alone when it cannot
+     * be read (a SecurityManager that denies it): the sidecar reads it then. False when it has exited.
+     */
+    private static boolean addLine(List<String> lines, Process child) {
+        ProcStat stat = child.isAlive() ? ProcFs.stat(child.pid()) : null;
+        if (!child.isAlive() || stat != null && stat.exited()) {
+            return false;
+        }
+        lines.add(stat == null ? Long.toString(child.pid()) : child.pid() + " " + stat.startTicks());
+        return true;
     }
 
     private void remember(Process child) {

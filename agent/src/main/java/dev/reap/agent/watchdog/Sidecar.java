@@ -4,6 +4,7 @@ import dev.reap.agent.config.Config;
 import dev.reap.agent.log.Log;
 import dev.reap.agent.log.Loggers;
 import dev.reap.agent.proc.OwnSpawns;
+import dev.reap.agent.proc.ProcDetails;
 import dev.reap.agent.session.Session;
 
 import java.io.File;
@@ -24,6 +25,9 @@ final class Sidecar implements Runnable {
     private final Process process;
     private final long startedNanos = System.nanoTime();
     private OutputStream events;
+    /** The host's descriptor of the pipe's write end and the pipe's name ({@code pipe:[4242]}); -1 and null when unknown. */
+    private int pipeDescriptor = -1;
+    private String pipeName;
     private Watchdog owner;
     /** Why the host ended it, when it stopped reading; else null. */
     private String stoppedReading;
@@ -54,8 +58,10 @@ final class Sidecar implements Runnable {
         } catch (IOException | RuntimeException e) {
             throw new IOException("it could not start (" + e.getMessage() + ")", e);
         }
+        started.findPipe();
         if (Log.debugEnabled()) {
-            Loggers.get(Sidecar.class).debug("watchdog started: pid " + started.pid());
+            Loggers.get(Sidecar.class).debug("watchdog started: pid " + started.pid() + ", its pipe "
+                    + started.pipeName + " at descriptor " + started.pipeDescriptor);
         }
         return started;
     }
@@ -87,8 +93,37 @@ final class Sidecar implements Runnable {
     }
 
     /**
+     * The descriptor the host holds of the pipe the sidecar reads: the one of this process's
+     * descriptors that names the same pipe as the sidecar's stdin (none when two do: a copy).
+     */
+    private void findPipe() {
+        String name = ProcDetails.link("/proc/" + process.pid() + "/fd/0");
+        String[] descriptors = name == null || !name.startsWith("pipe:") ? null : new File("/proc/self/fd").list();
+        for (String descriptor : descriptors == null ? new String[0] : descriptors) {
+            if (name.equals(ProcDetails.link("/proc/self/fd/" + descriptor))) {
+                if (pipeName != null) {
+                    pipeName = null;
+                    return;
+                }
+                pipeName = name;
+                pipeDescriptor = Integer.parseInt(descriptor);
+            }
+        }
+    }
+
+    /**
+     * False once the host's descriptor no longer names the pipe: the host's own code closed it
+     * (native code closing every descriptor), and the number may be another file's now. Nothing
+     * more is written to it, nor is it closed: that would be the host's file.
+     */
+    boolean pipeLost() {
+        return pipeName != null && !pipeName.equals(ProcDetails.link("/proc/self/fd/" + pipeDescriptor));
+    }
+
+    /**
      * One line. A sidecar that stopped reading is ended (its guard then has it replaced); a pipe
-     * broken because the sidecar was killed a moment ago is left for its guard to report.
+     * broken because the sidecar was killed a moment ago is left for its guard to report. The
+     * caller has made sure the pipe is not {@link #pipeLost() lost}.
      */
     void send(String line) {
         if (events == null) {
@@ -117,11 +152,18 @@ final class Sidecar implements Runnable {
      * writer to close it).
      */
     void goodbye() {
-        send(WatchdogMain.GOODBYE);
+        if (!pipeLost()) {
+            send(WatchdogMain.GOODBYE);
+        }
         stop();
     }
 
     void stop() {
+        if (pipeLost()) {
+            // killed, its end would have the JDK close that descriptor, the host's file now: it ends with the host
+            events = null;
+            return;
+        }
         try {
             if (events != null) {
                 events.close();

@@ -26,9 +26,9 @@ import java.util.List;
  * <p>A sidecar that ends while the host lives is replaced at once, told all the lost one was
  * (see {@link Ledger}), with one warning line; three in a row that die within
  * {@value #QUICK_DEATH_MILLIS} ms of their start are not replaced: the watchdog is lost.
- * Protocol, host to sidecar, one line each: a PID (the sidecar reads its start time itself, while
- * the PID is still the host's child), a PID and start time (adopted at attach), or
- * {@value WatchdogMain#GOODBYE}.
+ * Protocol, host to sidecar, one line each: a PID and its start time (read by the host while the
+ * child is alive and not yet reaped), a PID alone (the sidecar reads its start time, while the PID
+ * is still the host's child), or {@value WatchdogMain#GOODBYE}.
  */
 public final class Watchdog implements Runnable {
     static final long LASTING_MILLIS = 200;
@@ -187,6 +187,18 @@ public final class Watchdog implements Runnable {
     private boolean tell(List<String> lines, String replaced) {
         boolean haveOne;
         synchronized (this) {
+            if (sidecar != null && sidecar.pipeLost()) {
+                // the host's own code closed the pipe: a new sidecar on a new one is told everything
+                String what = "the watchdog (pid " + sidecar.pid() + ") lost its pipe: this JVM's code closed its descriptor";
+                sidecar = null;
+                quickDeaths++;
+                if (quickDeaths >= MAX_QUICK_DEATHS) {
+                    lost(what + ", for the third time in a row");
+                    return false;
+                }
+                replacing = what;
+                return true;
+            }
             haveOne = sidecar != null;
         }
         Sidecar started = haveOne ? null : launch();
