@@ -17,18 +17,15 @@ import java.util.List;
 /**
  * The host's end of the watchdog: its reporter thread tells the {@link Sidecar} of every child that
  * has lived {@value #LASTING_MILLIS} ms (starting the sidecar for the first), and the exit says
- * goodbye after it has reaped. A host that dies without its hooks closes the pipe without a
- * goodbye, and the sidecar reaps the session. Only children that lasted, as a sidecar JVM costs
- * some 200 ms of CPU and a line per spawn made a spawn loop 14% slower on two cores: a JVM whose
- * children end sooner ({@code git}, {@code true}) never starts one, and a child killed with its
- * host before it was reported is still found by its tag (by the next sweep).
+ * goodbye after it has reaped; a host that dies without its hooks closes the pipe without one, and
+ * the sidecar reaps the session. Only children that lasted: a sidecar JVM costs some 200 ms of CPU,
+ * and a line per spawn made a spawn loop 14% slower on two cores.
  *
- * <p>A sidecar that ends while the host lives is replaced at once, told all the lost one was
- * (see {@link Ledger}), with one warning line; three in a row that die within
- * {@value #QUICK_DEATH_MILLIS} ms of their start are not replaced: the watchdog is lost.
- * Protocol, host to sidecar, one line each: a PID and its start time (read by the host while the
- * child is alive and not yet reaped), a PID alone (the sidecar reads its start time, while the PID
- * is still the host's child), or {@value WatchdogMain#GOODBYE}.
+ * <p>A sidecar that ends while the host lives is replaced at once, told all the lost one was (see
+ * {@link Ledger}), with one warning line; three in a row that die within {@value #QUICK_DEATH_MILLIS}
+ * ms of their start, or three pipes the host's own code closed: the watchdog is lost. Protocol, one
+ * line each: a PID and its start time, a PID alone (the sidecar reads its start time while it is
+ * still the host's child), or {@value WatchdogMain#GOODBYE}.
  */
 public final class Watchdog implements Runnable {
     static final long LASTING_MILLIS = 200;
@@ -49,6 +46,7 @@ public final class Watchdog implements Runnable {
     /** Set by the guard when the sidecar ended while the host lives: the reporter starts a new one. */
     private String replacing;
     private int quickDeaths;
+    private int lostPipes;
     private Sidecar sidecar;
 
     /** {@code firstLasting}: run on the reporter's thread once the first sidecar has heard of the first lasting child. */
@@ -73,23 +71,18 @@ public final class Watchdog implements Runnable {
 
     /** Tells the sidecar of processes known by PID (adopted at attach, native spawns), starting it at once: they have lasted already. */
     public synchronized void adopted(List<Adopted> processes) {
-        if (released || lost || processes.isEmpty()) {
-            return;
+        if (!released && !lost && !processes.isEmpty()) {
+            ledger.adopted(processes);
+            wake();
         }
-        ledger.adopted(processes);
-        wake();
     }
 
-    /**
-     * Tells the sidecar of processes in the session's cgroup that left the tree (a child's daemon),
-     * starting it at once: after a death without hooks, it reaps what the cgroup holds.
-     */
+    /** As {@link #adopted}, for processes in the session's cgroup that left the tree (a child's daemon). */
     public synchronized void inCgroup(List<ProcStat> processes) {
-        if (released || lost || processes.isEmpty()) {
-            return;
+        if (!released && !lost && !processes.isEmpty()) {
+            ledger.known(processes);
+            wake();
         }
-        ledger.known(processes);
-        wake();
     }
 
     /** Guarded by this. The reporter is started with the agent's permissions: it is started on the host's stack. */
@@ -191,9 +184,9 @@ public final class Watchdog implements Runnable {
                 // the host's own code closed the pipe: a new sidecar on a new one is told everything
                 String what = "the watchdog (pid " + sidecar.pid() + ") lost its pipe: this JVM's code closed its descriptor";
                 sidecar = null;
-                quickDeaths++;
-                if (quickDeaths >= MAX_QUICK_DEATHS) {
-                    lost(what + ", for the third time in a row");
+                // each one left waits for the host's end: three are the most this host gets
+                if (++lostPipes >= MAX_QUICK_DEATHS) {
+                    lost(what + ", for the third time");
                     return false;
                 }
                 replacing = what;
@@ -253,7 +246,12 @@ public final class Watchdog implements Runnable {
             // the exit hook is reaping; a new sidecar would only compete with it
             return;
         }
-        quickDeaths = ended.startedWithin(QUICK_DEATH_MILLIS) ? quickDeaths + 1 : 0;
+        replace(what, ended.startedWithin(QUICK_DEATH_MILLIS));
+    }
+
+    /** Guarded by this: the reporter starts a new sidecar, unless this was the third quick loss in a row. */
+    private void replace(String what, boolean quick) {
+        quickDeaths = quick ? quickDeaths + 1 : 0;
         if (quickDeaths >= MAX_QUICK_DEATHS) {
             lost(what + ", for the third time in a row within " + QUICK_DEATH_MILLIS + " ms of its start");
         } else {
