@@ -98,6 +98,16 @@ final class Sidecar implements Runnable {
      */
     private void findPipe() {
         String name = ProcDetails.link("/proc/" + process.pid() + "/fd/0");
+        // setsid exec'ing java a moment ago: its descriptors can be unreadable for that moment
+        for (int tries = 0; (name == null || !name.startsWith("pipe:")) && tries < 50 && process.isAlive(); tries++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            name = ProcDetails.link("/proc/" + process.pid() + "/fd/0");
+        }
         String[] descriptors = name == null || !name.startsWith("pipe:") ? null : new File("/proc/self/fd").list();
         for (String descriptor : descriptors == null ? new String[0] : descriptors) {
             if (name.equals(ProcDetails.link("/proc/self/fd/" + descriptor))) {
@@ -134,6 +144,10 @@ final class Sidecar implements Runnable {
             events.flush();
         } catch (IOException e) {
             events = null;
+            if (pipeLost()) {
+                // closed by the host's own code between the look and the write: see pipeLost, stop
+                return;
+            }
             try {
                 if (process.waitFor(EXIT_SEEN_MILLIS, TimeUnit.MILLISECONDS)) {
                     return;

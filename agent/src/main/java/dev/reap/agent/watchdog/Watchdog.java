@@ -181,16 +181,7 @@ public final class Watchdog implements Runnable {
         boolean haveOne;
         synchronized (this) {
             if (sidecar != null && sidecar.pipeLost()) {
-                // the host's own code closed the pipe: a new sidecar on a new one is told everything
-                String what = "the watchdog (pid " + sidecar.pid() + ") lost its pipe: this JVM's code closed its descriptor";
-                sidecar = null;
-                // each one left waits for the host's end: three are the most this host gets
-                if (++lostPipes >= MAX_QUICK_DEATHS) {
-                    lost(what + ", for the third time");
-                    return false;
-                }
-                replacing = what;
-                return true;
+                return replacedLostPipe();
             }
             haveOne = sidecar != null;
         }
@@ -214,11 +205,31 @@ public final class Watchdog implements Runnable {
             for (String line : lines) {
                 sidecar.send(line);
             }
+            if (sidecar.pipeLost()) {
+                // closed as the lines were written: the new sidecar is told them with the rest
+                return replacedLostPipe();
+            }
             if (Log.debugEnabled()) {
                 Loggers.get(Watchdog.class).debug("told the watchdog (pid " + sidecar.pid() + ") of " + lines.size());
             }
             return true;
         }
+    }
+
+    /**
+     * Guarded by this. The host's own code closed the sidecar's pipe: a new sidecar on a new one is
+     * told everything; the one left waits for the host's end, so three are the most a host gets.
+     * False when the watchdog is lost.
+     */
+    private boolean replacedLostPipe() {
+        String what = "the watchdog (pid " + sidecar.pid() + ") lost its pipe: this JVM's code closed its descriptor";
+        sidecar = null;
+        if (++lostPipes >= MAX_QUICK_DEATHS) {
+            lost(what + ", for the third time");
+            return false;
+        }
+        replacing = what;
+        return true;
     }
 
     /** Starts a sidecar; null (and the watchdog lost) when it cannot be started. */
