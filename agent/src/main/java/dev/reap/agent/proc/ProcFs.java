@@ -23,6 +23,8 @@ public final class ProcFs {
      */
     private static final boolean FOREIGN = READABLE && isForeign(statusLine("/proc/self/status", "NSpid"));
     private static final boolean AVAILABLE = READABLE && !FOREIGN;
+    /** 0 until read: see {@link #selfPid()}. */
+    private static volatile long selfPid;
 
     private ProcFs() {
     }
@@ -76,10 +78,19 @@ public final class ProcFs {
         return statOf("/proc/self/stat", -1);
     }
 
-    /** This JVM's PID as {@code /proc} names it, or -1 where that {@code /proc} is not usable. */
+    /**
+     * This JVM's PID as {@code /proc} names it, or -1 where that {@code /proc} is not usable. Read
+     * once (a PID never changes): the exit's finders ask for it per process they look at.
+     */
     public static long selfPid() {
-        ProcStat self = AVAILABLE ? self() : null;
-        return self == null ? -1 : self.pid();
+        long known = selfPid;
+        if (known == 0) {
+            ProcStat self = AVAILABLE ? self() : null;
+            known = self == null ? -1 : self.pid();
+            // a read denied now (a SecurityManager) may be allowed later: only a PID is kept
+            selfPid = known > 0 ? known : 0;
+        }
+        return known;
     }
 
     /**
