@@ -122,12 +122,14 @@ final class Sidecar implements Runnable {
     }
 
     /**
-     * False once the host's descriptor no longer names the pipe: the host's own code closed it
-     * (native code closing every descriptor), and the number may be another file's now. Nothing
-     * more is written to it, nor is it closed: that would be the host's file.
+     * True once the host's descriptor no longer names the pipe while the sidecar lives: the host's
+     * own code closed it (native code closing every descriptor), and the number may be another
+     * file's now. Nothing more is written to it, nor is it closed: that would be the host's file.
+     * (A sidecar that has ended had its pipe closed by the JDK: its guard reports that end.)
      */
     boolean pipeLost() {
-        return pipeName != null && !pipeName.equals(ProcDetails.link("/proc/self/fd/" + pipeDescriptor));
+        return pipeName != null && process.isAlive()
+                && !pipeName.equals(ProcDetails.link("/proc/self/fd/" + pipeDescriptor));
     }
 
     /**
